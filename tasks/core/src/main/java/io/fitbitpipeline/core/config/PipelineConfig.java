@@ -1,0 +1,140 @@
+package io.fitbitpipeline.core.config;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting of the pipeline, read from environment variables (the README's table lists them).
+ * The password is held but never printed: {@link #toString()} masks it.
+ */
+public record PipelineConfig(
+    String rawBucket,
+    String rawPrefix,
+    String lakeBucket,
+    String region,
+    Optional<URI> s3Endpoint,
+    Optional<StaticCredentials> s3Credentials,
+    String jdbcUrl,
+    String warehouseUser,
+    String warehousePassword,
+    String dialect,
+    boolean iamAuth,
+    String redshiftIamRole,
+    Set<String> users) {
+
+  /** Credentials given in-process (the embedded local stack); otherwise the SDK's chain. */
+  public record StaticCredentials(String accessKeyId, String secretAccessKey) {
+    @Override
+    public String toString() {
+      return "StaticCredentials[" + accessKeyId + ", ****]";
+    }
+  }
+
+  public static PipelineConfig fromEnvironment(Map<String, String> env) {
+    String jdbcUrl = get(env, "WAREHOUSE_JDBC_URL", "");
+    return new PipelineConfig(
+        get(env, "RAW_BUCKET", "fitbit-raw"),
+        get(env, "RAW_PREFIX", "raw"),
+        get(env, "LAKE_BUCKET", "fitbit-lake"),
+        get(env, "AWS_REGION", get(env, "AWS_DEFAULT_REGION", "us-east-1")),
+        Optional.ofNullable(blankToNull(env.get("AWS_ENDPOINT_URL_S3"))).map(URI::create),
+        Optional.empty(),
+        jdbcUrl,
+        get(env, "WAREHOUSE_USER", ""),
+        get(env, "WAREHOUSE_PASSWORD", ""),
+        dialectOf(get(env, "WAREHOUSE_DIALECT", ""), jdbcUrl),
+        Boolean.parseBoolean(get(env, "WAREHOUSE_IAM_AUTH", "false")),
+        get(env, "REDSHIFT_IAM_ROLE", ""),
+        Arrays.stream(get(env, "FITBIT_USERS", "").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toUnmodifiableSet()));
+  }
+
+  static String dialectOf(String configured, String jdbcUrl) {
+    if (!configured.isBlank()) {
+      String d = configured.trim().toLowerCase(java.util.Locale.ROOT);
+      if (!d.equals("postgresql") && !d.equals("redshift")) {
+        throw new ConfigurationException(
+            "WAREHOUSE_DIALECT is '" + configured + "'; expected postgresql or redshift");
+      }
+      return d;
+    }
+    return jdbcUrl.startsWith("jdbc:redshift:") ? "redshift" : "postgresql";
+  }
+
+  public PipelineConfig withS3(URI endpoint, StaticCredentials credentials) {
+    return new PipelineConfig(
+        rawBucket,
+        rawPrefix,
+        lakeBucket,
+        region,
+        Optional.of(endpoint),
+        Optional.of(credentials),
+        jdbcUrl,
+        warehouseUser,
+        warehousePassword,
+        dialect,
+        iamAuth,
+        redshiftIamRole,
+        users);
+  }
+
+  public PipelineConfig withWarehouse(String url, String user, String password) {
+    return new PipelineConfig(
+        rawBucket,
+        rawPrefix,
+        lakeBucket,
+        region,
+        s3Endpoint,
+        s3Credentials,
+        url,
+        user,
+        password,
+        dialectOf("", url),
+        iamAuth,
+        redshiftIamRole,
+        users);
+  }
+
+  public void requireWarehouse() {
+    if (jdbcUrl.isBlank()) {
+      throw new ConfigurationException(
+          "WAREHOUSE_JDBC_URL is not set (jdbc:postgresql://... or jdbc:redshift://...)");
+    }
+  }
+
+  private static String get(Map<String, String> env, String name, String fallback) {
+    String value = blankToNull(env.get(name));
+    return value == null ? fallback : value;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  @Override
+  public String toString() {
+    return "PipelineConfig[raw=s3://"
+        + rawBucket
+        + "/"
+        + rawPrefix
+        + ", lake=s3://"
+        + lakeBucket
+        + ", region="
+        + region
+        + ", s3Endpoint="
+        + s3Endpoint.map(URI::toString).orElse("AWS")
+        + ", warehouse="
+        + jdbcUrl
+        + " as "
+        + warehouseUser
+        + " ("
+        + dialect
+        + "), password=****]";
+  }
+}

@@ -1,0 +1,159 @@
+package io.fitbitpipeline.core.format;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * What one raw file says about one user-day: the summaries and the intraday points.
+ *
+ * <p>Points go into one slot per second of the day, so memory stays constant whatever the file size
+ * (a full day of 1-second heart data included), a repeated time simply overwrites its slot (the
+ * last one wins, as the contract asks), and points come out sorted. One instance is reused for
+ * every file of a run.
+ */
+public final class DayOfData {
+  public static final int SECONDS_PER_DAY = 86_400;
+
+  /** Beyond this many rejected points a file is not intraday data at all. */
+  static final int MAX_REJECTED = 100_000;
+
+  private final double[] values = new double[SECONDS_PER_DAY];
+  private final int[] levels = new int[SECONDS_PER_DAY];
+  private final int[] mets = new int[SECONDS_PER_DAY];
+  private final BitSet present = new BitSet(SECONDS_PER_DAY);
+  private final List<DailySummary> summaries = new ArrayList<>();
+  private final List<RejectedPoint> rejected = new ArrayList<>();
+  private int pointsRead;
+  private int duplicates;
+  private boolean hasIntraday;
+  private String datasetType;
+  private int datasetInterval;
+
+  public void reset() {
+    present.clear();
+    summaries.clear();
+    rejected.clear();
+    pointsRead = 0;
+    duplicates = 0;
+    hasIntraday = false;
+    datasetType = null;
+    datasetInterval = 0;
+  }
+
+  void markIntraday() {
+    hasIntraday = true;
+  }
+
+  void setDataset(String type, int interval) {
+    if (type != null) {
+      datasetType = type;
+    }
+    if (interval > 0) {
+      datasetInterval = interval;
+    }
+  }
+
+  void countRead() {
+    pointsRead++;
+  }
+
+  void put(int second, double value, int level, int met) {
+    if (present.get(second)) {
+      duplicates++;
+    }
+    present.set(second);
+    values[second] = value;
+    levels[second] = level;
+    mets[second] = met;
+  }
+
+  void remove(int second) {
+    present.clear(second);
+  }
+
+  void reject(RejectedPoint point) throws InvalidFileException {
+    if (rejected.size() >= MAX_REJECTED) {
+      throw new InvalidFileException(
+          "more than " + MAX_REJECTED + " invalid points: not usable intraday data");
+    }
+    rejected.add(point);
+  }
+
+  void addSummary(DailySummary summary) {
+    summaries.add(summary);
+  }
+
+  public List<DailySummary> summaries() {
+    return summaries;
+  }
+
+  public List<RejectedPoint> rejected() {
+    return rejected;
+  }
+
+  public boolean hasIntraday() {
+    return hasIntraday;
+  }
+
+  public String datasetType() {
+    return datasetType;
+  }
+
+  public int datasetInterval() {
+    return datasetInterval;
+  }
+
+  /** Points in the file's dataset, valid or not. */
+  public int pointsRead() {
+    return pointsRead;
+  }
+
+  /** Points overwritten by a later point with the same time. */
+  public int duplicates() {
+    return duplicates;
+  }
+
+  public int pointCount() {
+    return present.cardinality();
+  }
+
+  /** The first second of the day that holds a point at or after {@code from}, or -1. */
+  public int nextPoint(int from) {
+    return present.nextSetBit(from);
+  }
+
+  public double value(int second) {
+    return values[second];
+  }
+
+  /** Calories activity level, or -1 when the point had none. */
+  public int level(int second) {
+    return levels[second];
+  }
+
+  /** Calories METs x 10 as sent, or -1 when the point had none. */
+  public int mets(int second) {
+    return mets[second];
+  }
+
+  public double intradaySum() {
+    double sum = 0;
+    for (int s = present.nextSetBit(0); s >= 0; s = present.nextSetBit(s + 1)) {
+      sum += values[s];
+    }
+    return sum;
+  }
+
+  /** The summary for {@code date}, if the file has one. */
+  public DailySummary summaryFor(LocalDate date) {
+    DailySummary found = null;
+    for (DailySummary summary : summaries) {
+      if (summary.date().equals(date)) {
+        found = summary;
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,462 @@
+package io.fitbitpipeline.core.format;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import io.fitbitpipeline.core.activity.Activity;
+import io.fitbitpipeline.core.activity.ValueKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams one Fitbit Web API response into a {@link DayOfData}, token by token: no JSON tree of the
+ * file is ever built, so speed and memory do not depend on the file size.
+ *
+ * <p>It accepts every form in FITBIT_FORMAT.md (a leading byte-order mark, empty summary arrays,
+ * string daily values, the legacy flat heart form, missing zone fields). A file that is not valid
+ * for its activity raises {@link InvalidFileException}; a point that is invalid on its own is
+ * recorded in {@link DayOfData#rejected()} and the file goes on.
+ */
+public final class FitbitDayParser {
+  private final JsonFactory factory;
+
+  public FitbitDayParser(JsonFactory factory) {
+    this.factory = factory;
+  }
+
+  public FitbitDayParser() {
+    this(new JsonFactory());
+  }
+
+  /**
+   * Parses {@code in} (not closed) into {@code day}, which is reset first.
+   *
+   * @throws InvalidFileException the file is malformed, truncated, an error body, or holds another
+   *     resource
+   * @throws IOException reading {@code in} failed (a transport problem, not bad content)
+   */
+  public void parse(InputStream in, Activity activity, DayOfData day)
+      throws InvalidFileException, IOException {
+    day.reset();
+    // Jackson detects and skips a UTF-8 byte-order mark when it reads bytes.
+    try (JsonParser p = factory.createParser(in)) {
+      parseDocument(p, activity, day);
+    } catch (JsonEOFException e) {
+      throw new InvalidFileException(
+          "truncated JSON: input ends at line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr());
+    } catch (JsonProcessingException e) {
+      throw new InvalidFileException("malformed JSON: " + e.getOriginalMessage() + location(e));
+    }
+  }
+
+  private static String location(JsonProcessingException e) {
+    return e.getLocation() == null
+        ? ""
+        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+  }
+
+  private void parseDocument(JsonParser p, Activity activity, DayOfData day)
+      throws IOException, InvalidFileException {
+    JsonToken first = p.nextToken();
+    if (first == null) {
+      throw new InvalidFileException("empty file");
+    }
+    if (first != JsonToken.START_OBJECT) {
+      throw new InvalidFileException("top level is not a JSON object but " + describe(first));
+    }
+    boolean sawSummary = false;
+    String errorBody = null;
+    String otherResource = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken token = p.nextToken();
+      if (field.equals(activity.summaryField())) {
+        sawSummary = true;
+        parseSummaries(p, activity, day);
+      } else if (field.equals(activity.intradayField())) {
+        parseIntraday(p, activity, day);
+      } else if (field.equals("errors")) {
+        errorBody = errorMessages(p);
+      } else if (field.equals("success") && token == JsonToken.VALUE_FALSE) {
+        errorBody = errorBody == null ? "success is false" : errorBody;
+      } else {
+        if (field.startsWith("activities-") && otherResource == null) {
+          otherResource = field;
+        }
+        p.skipChildren();
+      }
+    }
+    if (p.nextToken() != null) {
+      throw new InvalidFileException("content after the end of the JSON object");
+    }
+    if (errorBody != null) {
+      throw new InvalidFileException("Fitbit error response instead of data: " + errorBody);
+    }
+    if (otherResource != null && !sawSummary && !day.hasIntraday()) {
+      throw new InvalidFileException(
+          "wrong resource: the file holds '"
+              + otherResource
+              + "', expected '"
+              + activity.summaryField()
+              + "'");
+    }
+    if (!sawSummary && !day.hasIntraday()) {
+      throw new InvalidFileException(
+          "no '" + activity.summaryField() + "' or '" + activity.intradayField() + "' in the file");
+    }
+    checkRanges(activity, day);
+  }
+
+  private static String errorMessages(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return "errors present";
+    }
+    List<String> messages = new ArrayList<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      String type = null;
+      String message = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        if (name.equals("errorType")) {
+          type = p.getValueAsString();
+        } else if (name.equals("message")) {
+          message = p.getValueAsString();
+        } else {
+          p.skipChildren();
+        }
+      }
+      messages.add((type == null ? "error" : type) + ": " + (message == null ? "" : message));
+    }
+    return messages.isEmpty() ? "errors present" : String.join("; ", messages);
+  }
+
+  private void parseSummaries(JsonParser p, Activity activity, DayOfData day)
+      throws IOException, InvalidFileException {
+    expect(p, JsonToken.START_ARRAY, activity.summaryField());
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      expect(p, JsonToken.START_OBJECT, "an element of " + activity.summaryField());
+      day.addSummary(parseSummary(p, activity));
+    }
+  }
+
+  private DailySummary parseSummary(JsonParser p, Activity activity)
+      throws IOException, InvalidFileException {
+    String dateTime = null;
+    String value = null;
+    Integer resting = null;
+    List<HeartRateZone> zones = new ArrayList<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken token = p.nextToken();
+      switch (name) {
+        case "dateTime" -> dateTime = p.getValueAsString();
+        case "value" -> {
+          if (token == JsonToken.START_OBJECT) {
+            resting = parseHeartValue(p, zones);
+          } else if (token.isScalarValue() && token != JsonToken.VALUE_NULL) {
+            value = p.getText();
+          } else {
+            p.skipChildren();
+          }
+        }
+        case "heartRateZones" -> parseZones(p, zones, false);
+        case "customHeartRateZones" -> parseZones(p, zones, true);
+        case "restingHeartRate" -> resting = intOrNull(p, "restingHeartRate");
+        default -> p.skipChildren();
+      }
+    }
+    if (dateTime == null) {
+      throw new InvalidFileException("a " + activity.summaryField() + " element has no dateTime");
+    }
+    LocalDate date;
+    try {
+      date = LocalDate.parse(dateTime);
+    } catch (DateTimeParseException e) {
+      throw new InvalidFileException(
+          "summary dateTime '" + dateTime + "' is not a yyyy-MM-dd date");
+    }
+    if (activity.hasHeartRateZones()) {
+      // The legacy flat form carries the day's average heart rate as a string in "value".
+      return new DailySummary(date, null, resting, value, List.copyOf(zones));
+    }
+    return new DailySummary(date, value, null, null, List.of());
+  }
+
+  private Integer parseHeartValue(JsonParser p, List<HeartRateZone> zones)
+      throws IOException, InvalidFileException {
+    Integer resting = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      switch (name) {
+        case "heartRateZones" -> parseZones(p, zones, false);
+        case "customHeartRateZones" -> parseZones(p, zones, true);
+        case "restingHeartRate" -> resting = intOrNull(p, "restingHeartRate");
+        default -> p.skipChildren();
+      }
+    }
+    return resting;
+  }
+
+  private void parseZones(JsonParser p, List<HeartRateZone> zones, boolean custom)
+      throws IOException, InvalidFileException {
+    expect(p, JsonToken.START_ARRAY, custom ? "customHeartRateZones" : "heartRateZones");
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      expect(p, JsonToken.START_OBJECT, "a heart rate zone");
+      String zoneName = null;
+      Integer min = null;
+      Integer max = null;
+      Integer minutes = null;
+      Double calories = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        switch (name) {
+          case "name" -> zoneName = p.getValueAsString();
+          case "min" -> min = intOrNull(p, "zone min");
+          case "max" -> max = intOrNull(p, "zone max");
+          case "minutes" -> minutes = intOrNull(p, "zone minutes");
+          case "caloriesOut" -> calories = doubleOrNull(p, "zone caloriesOut");
+          default -> p.skipChildren();
+        }
+      }
+      if (zoneName == null || zoneName.isBlank()) {
+        throw new InvalidFileException("a heart rate zone has no name");
+      }
+      zones.add(new HeartRateZone(zoneName, min, max, minutes, calories, custom));
+    }
+  }
+
+  private void parseIntraday(JsonParser p, Activity activity, DayOfData day)
+      throws IOException, InvalidFileException {
+    expect(p, JsonToken.START_OBJECT, activity.intradayField());
+    day.markIntraday();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken token = p.nextToken();
+      switch (name) {
+        case "dataset" -> {
+          expect(p, JsonToken.START_ARRAY, "dataset");
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            parsePoint(p, activity, day);
+          }
+        }
+        case "datasetInterval" ->
+            day.setDataset(null, token == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0);
+        case "datasetType" -> day.setDataset(p.getValueAsString(), 0);
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private void parsePoint(JsonParser p, Activity activity, DayOfData day)
+      throws IOException, InvalidFileException {
+    day.countRead();
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      String raw = rawText(p);
+      p.skipChildren();
+      day.reject(new RejectedPoint(null, raw, "dataset entry is not an object"));
+      return;
+    }
+    String time = null;
+    String rawValue = null;
+    String problem = null;
+    double value = 0;
+    int level = -1;
+    int mets = -1;
+    boolean hasValue = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken token = p.nextToken();
+      switch (name) {
+        case "time" -> time = token == JsonToken.VALUE_STRING ? p.getText() : rawText(p);
+        case "value" -> {
+          hasValue = true;
+          rawValue = rawText(p);
+          if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+            value = p.getDoubleValue();
+          } else {
+            problem = token == JsonToken.VALUE_NULL ? "value is null" : "value is not a number";
+          }
+        }
+        case "level" -> {
+          if (token == JsonToken.VALUE_NUMBER_INT) {
+            level = p.getIntValue();
+          } else if (token != JsonToken.VALUE_NULL) {
+            problem = problem == null ? "level is not an integer: " + rawText(p) : problem;
+          }
+        }
+        case "mets" -> {
+          if (token == JsonToken.VALUE_NUMBER_INT) {
+            mets = p.getIntValue();
+          } else if (token != JsonToken.VALUE_NULL) {
+            problem = problem == null ? "mets is not an integer: " + rawText(p) : problem;
+          }
+        }
+        default -> {}
+      }
+      p.skipChildren();
+    }
+    int second = secondOfDay(time);
+    if (second < 0) {
+      problem = time == null ? "time is missing" : "time is not HH:mm:ss";
+    } else if (!hasValue) {
+      problem = "value is missing";
+    }
+    if (problem == null) {
+      problem = checkValue(activity, value, level, mets);
+    }
+    if (problem != null) {
+      day.reject(new RejectedPoint(time, rawValue, problem));
+      return;
+    }
+    day.put(second, value, level, mets);
+  }
+
+  private static String checkValue(Activity activity, double value, int level, int mets) {
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      return "value is not a finite number";
+    }
+    if (activity.intradayKind() == ValueKind.INTEGER && value != Math.rint(value)) {
+      return "value is not a whole number";
+    }
+    if (activity.hasLevelAndMets()) {
+      if (level != -1 && (level < 0 || level > 3)) {
+        return "level " + level + " is outside 0..3";
+      }
+      if (mets != -1 && (mets < 0 || mets > 250)) {
+        return "mets " + mets + " is outside 0..250 (METs x 10)";
+      }
+    }
+    return null;
+  }
+
+  /** The range check needs the dataset's interval, which may come after the dataset. */
+  private static void checkRanges(Activity activity, DayOfData day) throws InvalidFileException {
+    double min = activity.minValue();
+    double max = activity.maxValue(day.datasetType(), day.datasetInterval());
+    for (int s = day.nextPoint(0); s >= 0; s = day.nextPoint(s + 1)) {
+      double v = day.value(s);
+      if (v < min || v > max) {
+        day.remove(s);
+        day.reject(
+            new RejectedPoint(
+                formatTime(s),
+                formatValue(v),
+                "value "
+                    + formatValue(v)
+                    + " is outside "
+                    + formatValue(min)
+                    + ".."
+                    + formatValue(max)));
+      }
+    }
+  }
+
+  /** HH:mm:ss to the second of the day, or -1; hand-written because it runs once per point. */
+  static int secondOfDay(String time) {
+    if (time == null || time.length() != 8 || time.charAt(2) != ':' || time.charAt(5) != ':') {
+      return -1;
+    }
+    int h = twoDigits(time, 0);
+    int m = twoDigits(time, 3);
+    int s = twoDigits(time, 6);
+    if (h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59) {
+      return -1;
+    }
+    return h * 3600 + m * 60 + s;
+  }
+
+  private static int twoDigits(String text, int at) {
+    char a = text.charAt(at);
+    char b = text.charAt(at + 1);
+    if (a < '0' || a > '9' || b < '0' || b > '9') {
+      return -1;
+    }
+    return (a - '0') * 10 + (b - '0');
+  }
+
+  public static String formatTime(int second) {
+    return String.format("%02d:%02d:%02d", second / 3600, second / 60 % 60, second % 60);
+  }
+
+  static String formatValue(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  private static String rawText(JsonParser p) throws IOException {
+    JsonToken token = p.currentToken();
+    if (token == null) {
+      return null;
+    }
+    if (token == JsonToken.START_OBJECT) {
+      return "{...}";
+    }
+    if (token == JsonToken.START_ARRAY) {
+      return "[...]";
+    }
+    return token == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\"" : p.getText();
+  }
+
+  private static Integer intOrNull(JsonParser p, String what)
+      throws IOException, InvalidFileException {
+    JsonToken token = p.currentToken();
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (token == JsonToken.VALUE_NUMBER_INT) {
+      return p.getIntValue();
+    }
+    if (token == JsonToken.VALUE_NUMBER_FLOAT
+        && p.getDoubleValue() == Math.rint(p.getDoubleValue())) {
+      return (int) p.getDoubleValue();
+    }
+    throw new InvalidFileException(what + " is not a whole number: " + rawText(p));
+  }
+
+  private static Double doubleOrNull(JsonParser p, String what)
+      throws IOException, InvalidFileException {
+    JsonToken token = p.currentToken();
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+      return p.getDoubleValue();
+    }
+    throw new InvalidFileException(what + " is not a number: " + rawText(p));
+  }
+
+  private static void expect(JsonParser p, JsonToken expected, String what)
+      throws IOException, InvalidFileException {
+    if (p.currentToken() != expected) {
+      throw new InvalidFileException(
+          what + " should be " + describe(expected) + " but is " + describe(p.currentToken()));
+    }
+  }
+
+  private static String describe(JsonToken token) {
+    if (token == null) {
+      return "missing";
+    }
+    return switch (token) {
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_NULL -> "null";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      default -> token.toString();
+    };
+  }
+}

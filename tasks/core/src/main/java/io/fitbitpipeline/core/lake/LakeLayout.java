@@ -1,0 +1,57 @@
+package io.fitbitpipeline.core.lake;
+
+import io.fitbitpipeline.core.activity.Activity;
+import io.fitbitpipeline.core.run.RunId;
+import java.time.LocalDate;
+
+/**
+ * Where things live in the lake bucket (Hive-style partitions, readable by Athena/Spark/DuckDB).
+ */
+public final class LakeLayout {
+  private final String bucket;
+
+  public LakeLayout(String bucket) {
+    this.bucket = bucket;
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  public String uri(String key) {
+    return "s3://" + bucket + "/" + key;
+  }
+
+  public String extractManifest(RunId run, Activity activity) {
+    return "manifests/" + run.keySafe() + "/" + activity.id() + "/extract.json";
+  }
+
+  public String transformManifest(RunId run, Activity activity) {
+    return "manifests/" + run.keySafe() + "/" + activity.id() + "/transform.json";
+  }
+
+  /** Redshift COPY manifest naming exactly the run's Parquet files of one table. */
+  public String copyManifest(RunId run, Activity activity, String table) {
+    return "manifests/" + run.keySafe() + "/" + activity.id() + "/copy-" + table + ".json";
+  }
+
+  public String stagingFile(String table, LocalDate date, RunId run, Activity activity) {
+    return "staging/"
+        + table
+        + "/date="
+        + date
+        + "/"
+        + run.keySafe()
+        + "-"
+        + activity.id()
+        + ".parquet";
+  }
+
+  public String quarantined(Activity activity, String rawKey) {
+    return "quarantine/" + activity.id() + "/" + rawKey;
+  }
+
+  public String quarantineReason(Activity activity, String rawKey) {
+    return quarantined(activity, rawKey) + ".reason.txt";
+  }
+}

@@ -1,0 +1,114 @@
+package io.fitbitpipeline.core.lake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** {@link ObjectStore} on the AWS SDK v2: the same code for Amazon S3 and local S3-API servers. */
+public final class S3ObjectStore implements ObjectStore {
+  private final S3Client s3;
+
+  public S3ObjectStore(S3Client s3) {
+    this.s3 = s3;
+  }
+
+  @Override
+  public void list(String bucket, String prefix, Consumer<StoredObject> sink) {
+    ListObjectsV2Request request =
+        ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build();
+    for (S3Object object : s3.listObjectsV2Paginator(request).contents()) {
+      // Some S3-API servers list folder markers as objects; they are not files.
+      if (!object.key().endsWith("/")) {
+        sink.accept(new StoredObject(object.key(), unquote(object.eTag()), object.size()));
+      }
+    }
+  }
+
+  @Override
+  public InputStream open(String bucket, String key) {
+    return s3.getObject(b -> b.bucket(bucket).key(key));
+  }
+
+  @Override
+  public void put(String bucket, String key, byte[] content) {
+    s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
+  }
+
+  @Override
+  public void putFile(String bucket, String key, Path file) {
+    s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
+  }
+
+  @Override
+  public void download(String bucket, String key, Path target) throws IOException {
+    try (InputStream in = open(bucket, key)) {
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Override
+  public void copy(String sourceBucket, String sourceKey, String targetBucket, String targetKey) {
+    s3.copyObject(
+        b ->
+            b.sourceBucket(sourceBucket)
+                .sourceKey(sourceKey)
+                .destinationBucket(targetBucket)
+                .destinationKey(targetKey));
+  }
+
+  @Override
+  public boolean exists(String bucket, String key) {
+    try {
+      s3.headObject(b -> b.bucket(bucket).key(key));
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void ensureBucket(String bucket) {
+    try {
+      s3.headBucket(b -> b.bucket(bucket));
+    } catch (NoSuchBucketException e) {
+      create(bucket);
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw e;
+      }
+      create(bucket);
+    }
+  }
+
+  private void create(String bucket) {
+    try {
+      s3.createBucket(b -> b.bucket(bucket));
+    } catch (BucketAlreadyOwnedByYouException e) {
+      // Another step created it first.
+    }
+  }
+
+  static String unquote(String etag) {
+    if (etag == null) {
+      return "";
+    }
+    return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+        ? etag.substring(1, etag.length() - 1)
+        : etag;
+  }
+}

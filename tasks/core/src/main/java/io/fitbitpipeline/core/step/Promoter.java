@@ -1,0 +1,268 @@
+package io.fitbitpipeline.core.step;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fitbitpipeline.core.activity.Activity;
+import io.fitbitpipeline.core.lake.LakeLayout;
+import io.fitbitpipeline.core.run.EventLog;
+import io.fitbitpipeline.core.run.PipelineRuns;
+import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.run.StepName;
+import io.fitbitpipeline.core.run.StepStats;
+import io.fitbitpipeline.core.run.Window;
+import io.fitbitpipeline.core.warehouse.Tables;
+import io.fitbitpipeline.core.warehouse.Warehouse;
+import io.fitbitpipeline.core.warehouse.WarehouseTable;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Step 4: in one transaction, checks staging and then replaces production user-day by user-day.
+ * Every (user_id, date) whose file was loaded replaces all production rows of that user-day, the
+ * ledger and rejected points move to fitbit_ops, and staging is cleared. A failed check rolls
+ * everything back and names the check, the table and the rows.
+ */
+public final class Promoter {
+  private final Warehouse warehouse;
+  private final LakeLayout lake;
+  private final Manifests manifests;
+  private final PipelineRuns runs;
+  private final EventLog log;
+
+  public Promoter(
+      Warehouse warehouse, LakeLayout lake, Manifests manifests, PipelineRuns runs, EventLog log) {
+    this.warehouse = warehouse;
+    this.lake = lake;
+    this.manifests = manifests;
+    this.runs = runs;
+    this.log = log;
+  }
+
+  /** Promotes what is staged for {@code activities}; returns the run's statistics report. */
+  public ObjectNode run(Collection<Activity> activities, Window window, RunId run)
+      throws SQLException, IOException {
+    Map<Activity, String> stagedRuns = new LinkedHashMap<>();
+    Map<Activity, Instant> started = new LinkedHashMap<>();
+    Map<Activity, StepStats> stats = new LinkedHashMap<>();
+    try (Connection c = warehouse.connect()) {
+      for (Activity activity : activities) {
+        String stagedRun = stagedRun(c, activity);
+        if (stagedRun != null) {
+          stagedRuns.put(activity, stagedRun);
+        }
+        started.put(activity, runs.started(run, activity, StepName.PROMOTE, window));
+        stats.put(activity, new StepStats());
+      }
+      c.setAutoCommit(false);
+      try {
+        for (Map.Entry<Activity, String> staged : stagedRuns.entrySet()) {
+          Activity activity = staged.getKey();
+          TransformManifest manifest =
+              manifests.read(
+                  lake.transformManifest(new RunId(staged.getValue()), activity),
+                  TransformManifest.class,
+                  "staging holds run " + staged.getValue() + " but its transform manifest is gone");
+          check(c, activity, manifest);
+          replace(c, activity, stats.get(activity));
+        }
+        c.commit();
+      } catch (SQLException | IOException | RuntimeException e) {
+        c.rollback();
+        for (Activity activity : activities) {
+          runs.finished(
+              run,
+              activity,
+              StepName.PROMOTE,
+              window,
+              started.get(activity),
+              "failed",
+              stats.get(activity),
+              e.getMessage());
+        }
+        throw e;
+      }
+    }
+    for (Activity activity : activities) {
+      StepStats s = stats.get(activity);
+      runs.finished(
+          run, activity, StepName.PROMOTE, window, started.get(activity), "succeeded", s, null);
+      log.info(
+          "promote",
+          activity,
+          run,
+          stagedRuns.containsKey(activity) ? "promoted" : "nothing staged",
+          Map.of("rows_per_table", s.rowsPerTable));
+    }
+    return runs.report(run);
+  }
+
+  private static String stagedRun(Connection c, Activity activity) throws SQLException {
+    List<String> runIds = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT DISTINCT run_id FROM fitbit_staging.file_ledger WHERE activity = ?")) {
+      s.setString(1, activity.id());
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          runIds.add(rs.getString(1));
+        }
+      }
+    }
+    if (runIds.size() > 1) {
+      throw new StepFailure(
+          "check 'one run in staging' failed on fitbit_staging.file_ledger: activity "
+              + activity
+              + " holds runs "
+              + runIds,
+          StepFailure.CHECK_FAILED);
+    }
+    return runIds.isEmpty() ? null : runIds.get(0);
+  }
+
+  private void check(Connection c, Activity activity, TransformManifest manifest)
+      throws SQLException {
+    for (WarehouseTable table : Tables.of(activity)) {
+      long staged = count(c, "SELECT COUNT(*) FROM " + table.staging());
+      expectRows(table.staging(), staged, manifest.rowsPerTable().getOrDefault(table.name(), 0L));
+      long duplicates =
+          count(
+              c,
+              "SELECT COUNT(*) FROM (SELECT "
+                  + String.join(", ", table.key())
+                  + " FROM "
+                  + table.staging()
+                  + " GROUP BY "
+                  + String.join(", ", table.key())
+                  + " HAVING COUNT(*) > 1) d");
+      if (duplicates > 0) {
+        fail(
+            "no duplicate keys",
+            table.staging(),
+            duplicates + " keys " + table.key() + " occur more than once");
+      }
+      long orphans =
+          count(
+              c,
+              "SELECT COUNT(*) FROM (SELECT DISTINCT user_id, "
+                  + table.dayExpression("t")
+                  + " AS day FROM "
+                  + table.staging()
+                  + " t) s WHERE NOT EXISTS (SELECT 1 FROM fitbit_staging.file_ledger l"
+                  + " WHERE l.activity = '"
+                  + activity.id()
+                  + "' AND l.status = 'loaded' AND l.user_id = s.user_id AND l.date = s.day)");
+      if (orphans > 0) {
+        fail(
+            "every staged user-day has its ledger entry",
+            table.staging(),
+            orphans + " user-days have no loaded ledger entry");
+      }
+    }
+    long rejected =
+        count(
+            c,
+            "SELECT COUNT(*) FROM fitbit_staging.rejected_points WHERE activity = '"
+                + activity.id()
+                + "'");
+    expectRows(
+        "fitbit_staging.rejected_points",
+        rejected,
+        manifest.rowsPerTable().getOrDefault(Tables.REJECTED_POINTS.name(), 0L));
+    long ledger =
+        count(
+            c,
+            "SELECT COUNT(*) FROM fitbit_staging.file_ledger WHERE activity = '"
+                + activity.id()
+                + "'");
+    expectRows("fitbit_staging.file_ledger", ledger, manifest.results().size());
+  }
+
+  private static void expectRows(String table, long staged, long written) {
+    if (staged != written) {
+      fail("row counts", table, staged + " rows staged, but transform wrote " + written);
+    }
+  }
+
+  private static void fail(String check, String table, String detail) {
+    throw new StepFailure(
+        "check '" + check + "' failed on " + table + ": " + detail + "; nothing was promoted",
+        StepFailure.CHECK_FAILED);
+  }
+
+  private void replace(Connection c, Activity activity, StepStats stats) throws SQLException {
+    String loadedDays =
+        " USING fitbit_staging.file_ledger l WHERE l.activity = '"
+            + activity.id()
+            + "' AND l.status = 'loaded' AND l.user_id = ";
+    try (Statement s = c.createStatement()) {
+      for (WarehouseTable table : Tables.of(activity)) {
+        String prod = table.production();
+        String sameDay =
+            "ts".equals(table.dayColumn())
+                ? prod + ".ts >= l.date AND " + prod + ".ts < l.date + INTERVAL '1 day'"
+                : prod + ".date = l.date";
+        s.executeUpdate("DELETE FROM " + prod + loadedDays + prod + ".user_id AND " + sameDay);
+        long rows =
+            s.executeUpdate(
+                "INSERT INTO "
+                    + prod
+                    + " ("
+                    + table.columnList()
+                    + ") SELECT "
+                    + table.columnList()
+                    + " FROM "
+                    + table.staging());
+        stats.addRows(table.name(), rows);
+        if (table.name().endsWith("_intraday")) {
+          stats.rowsWritten = rows;
+        }
+        s.executeUpdate("DELETE FROM " + table.staging());
+      }
+      String keys =
+          "(SELECT source_key FROM fitbit_staging.file_ledger WHERE activity = '"
+              + activity.id()
+              + "')";
+      s.executeUpdate("DELETE FROM fitbit_ops.rejected_points WHERE source_key IN " + keys);
+      String rejected = Tables.REJECTED_POINTS.columnList();
+      stats.pointsRejected =
+          s.executeUpdate(
+              "INSERT INTO fitbit_ops.rejected_points ("
+                  + rejected
+                  + ") SELECT "
+                  + rejected
+                  + " FROM fitbit_staging.rejected_points WHERE activity = '"
+                  + activity.id()
+                  + "'");
+      s.executeUpdate("DELETE FROM fitbit_ops.file_ledger WHERE source_key IN " + keys);
+      String ledger = Tables.FILE_LEDGER.columnList();
+      long files =
+          s.executeUpdate(
+              "INSERT INTO fitbit_ops.file_ledger ("
+                  + ledger
+                  + ") SELECT "
+                  + ledger
+                  + " FROM fitbit_staging.file_ledger WHERE activity = '"
+                  + activity.id()
+                  + "'");
+      stats.addRows(Tables.FILE_LEDGER.name(), files);
+      Loader.clearStaging(c, activity);
+    }
+  }
+
+  private static long count(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

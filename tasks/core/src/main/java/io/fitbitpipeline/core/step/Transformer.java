@@ -1,0 +1,299 @@
+package io.fitbitpipeline.core.step;
+
+import io.fitbitpipeline.core.activity.Activity;
+import io.fitbitpipeline.core.activity.ValueKind;
+import io.fitbitpipeline.core.format.DailySummary;
+import io.fitbitpipeline.core.format.DayOfData;
+import io.fitbitpipeline.core.format.DayValidator;
+import io.fitbitpipeline.core.format.FitbitDayParser;
+import io.fitbitpipeline.core.format.HeartRateZone;
+import io.fitbitpipeline.core.format.InvalidFileException;
+import io.fitbitpipeline.core.format.RejectedPoint;
+import io.fitbitpipeline.core.lake.LakeLayout;
+import io.fitbitpipeline.core.lake.ObjectStore;
+import io.fitbitpipeline.core.lake.RawFile;
+import io.fitbitpipeline.core.lake.StagedFile;
+import io.fitbitpipeline.core.parquet.ParquetTableWriter;
+import io.fitbitpipeline.core.parquet.TableSchemas;
+import io.fitbitpipeline.core.run.EventLog;
+import io.fitbitpipeline.core.run.PipelineRuns;
+import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.run.StepName;
+import io.fitbitpipeline.core.run.StepStats;
+import io.fitbitpipeline.core.run.Window;
+import io.fitbitpipeline.core.warehouse.Tables;
+import io.fitbitpipeline.core.warehouse.WarehouseTable;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Step 2: streams each file of the extract manifest through the parser and validator into
+ * date-partitioned Parquet in the lake's staging area. A file that is not valid for its activity is
+ * copied to quarantine with its reason; the rest of the run goes on.
+ */
+public final class Transformer {
+  private final ObjectStore store;
+  private final String rawBucket;
+  private final LakeLayout lake;
+  private final Manifests manifests;
+  private final FitbitDayParser parser;
+  private final DayValidator validator;
+  private final PipelineRuns runs;
+  private final EventLog log;
+  private final Path workRoot;
+
+  public Transformer(
+      ObjectStore store,
+      String rawBucket,
+      LakeLayout lake,
+      Manifests manifests,
+      FitbitDayParser parser,
+      DayValidator validator,
+      PipelineRuns runs,
+      EventLog log,
+      Path workRoot) {
+    this.store = store;
+    this.rawBucket = rawBucket;
+    this.lake = lake;
+    this.manifests = manifests;
+    this.parser = parser;
+    this.validator = validator;
+    this.runs = runs;
+    this.log = log;
+    this.workRoot = workRoot;
+  }
+
+  public TransformManifest run(Activity activity, Window window, RunId run)
+      throws IOException, SQLException {
+    Instant started = runs.started(run, activity, StepName.TRANSFORM, window);
+    ExtractManifest input =
+        manifests.read(
+            lake.extractManifest(run, activity),
+            ExtractManifest.class,
+            "run extract for this activity and run id first");
+    StepStats stats = new StepStats();
+    stats.filesSeen = input.filesSeen();
+    stats.filesSkipped = input.filesSkipped();
+    List<FileResult> results = new ArrayList<>();
+    for (ExtractManifest.QuarantinedKey key : input.quarantined()) {
+      results.add(
+          FileResult.quarantined(key.key(), key.etag(), key.userId(), key.date(), key.reason()));
+    }
+    List<StagedFile> staged = new ArrayList<>();
+    Path workDir = Files.createTempDirectory(workRoot, "transform-" + activity.id() + "-");
+    DayOfData day = new DayOfData();
+    DateBatch batch = null;
+    try {
+      int done = 0;
+      for (RawFile file : input.files()) {
+        if (batch == null || !batch.date().equals(file.date())) {
+          if (batch != null) {
+            staged.addAll(batch.publish(store, lake));
+          }
+          batch = new DateBatch(file.date(), activity, run, workDir);
+        }
+        results.add(transformFile(file, activity, run, day, batch, stats));
+        done++;
+        if (done % 200 == 0) {
+          log.info(
+              "transform",
+              activity,
+              run,
+              "progress",
+              Map.of("files", done + "/" + input.files().size()));
+        }
+      }
+      if (batch != null) {
+        staged.addAll(batch.publish(store, lake));
+      }
+    } finally {
+      if (batch != null) {
+        batch.close();
+      }
+      Files.deleteIfExists(workDir);
+    }
+    stats.filesQuarantined =
+        results.stream().filter(r -> r.status().equals(FileResult.QUARANTINED)).count();
+    stats.filesLoaded = results.size() - stats.filesQuarantined;
+    Map<String, Long> rowsPerTable = new LinkedHashMap<>();
+    for (WarehouseTable table : Tables.of(activity)) {
+      rowsPerTable.put(table.name(), 0L);
+    }
+    rowsPerTable.put(Tables.REJECTED_POINTS.name(), 0L);
+    staged.forEach(f -> rowsPerTable.merge(f.table(), f.rows(), Long::sum));
+    stats.rowsPerTable.putAll(rowsPerTable);
+    TransformManifest manifest =
+        new TransformManifest(
+            run.value(), activity.id(), List.copyOf(results), List.copyOf(staged), rowsPerTable);
+    manifests.write(lake.transformManifest(run, activity), manifest);
+    runs.finished(run, activity, StepName.TRANSFORM, window, started, "succeeded", stats, null);
+    log.info(
+        "transform",
+        activity,
+        run,
+        "done",
+        Map.of(
+            "files_loaded", stats.filesLoaded,
+            "files_quarantined", stats.filesQuarantined,
+            "points_read", stats.pointsRead,
+            "rows_written", stats.rowsWritten,
+            "points_rejected", stats.pointsRejected,
+            "duplicates", stats.duplicates));
+    return manifest;
+  }
+
+  private FileResult transformFile(
+      RawFile file, Activity activity, RunId run, DayOfData day, DateBatch batch, StepStats stats)
+      throws IOException {
+    DayValidator.ValidDay valid;
+    try (InputStream in = new BufferedInputStream(store.open(rawBucket, file.key()), 1 << 16)) {
+      parser.parse(in, activity, day);
+      valid = validator.validate(activity, file.date(), day);
+    } catch (InvalidFileException e) {
+      quarantine(file, activity, run, e.reason());
+      return FileResult.quarantined(
+          file.key(), file.etag(), file.userId(), file.date(), e.reason());
+    }
+    long written = writeIntraday(file, activity, day, batch);
+    writeDaily(file, activity, valid, batch);
+    writeRejected(file, activity, run, day, batch);
+    stats.pointsRead += day.pointsRead();
+    stats.rowsWritten += written;
+    stats.pointsRejected += day.rejected().size();
+    stats.duplicates += day.duplicates();
+    if (valid.flags() != null) {
+      log.warn("transform", activity, run, file.key() + ": " + valid.flags(), Map.of());
+    }
+    return new FileResult(
+        file.key(),
+        file.etag(),
+        file.userId(),
+        file.date(),
+        FileResult.LOADED,
+        null,
+        written,
+        day.pointsRead(),
+        day.rejected().size(),
+        day.duplicates(),
+        valid.flags());
+  }
+
+  private long writeIntraday(RawFile file, Activity activity, DayOfData day, DateBatch batch)
+      throws IOException {
+    if (day.pointCount() == 0) {
+      return 0;
+    }
+    ParquetTableWriter writer = batch.writer(Tables.intraday(activity));
+    boolean integer = activity.intradayKind() == ValueKind.INTEGER;
+    long rows = 0;
+    for (int s = day.nextPoint(0); s >= 0; s = day.nextPoint(s + 1)) {
+      double value = day.value(s);
+      writer
+          .set(0, file.userId())
+          .set(1, TableSchemas.localMicros(file.date(), s))
+          .set(2, integer ? (Object) (int) value : (Object) value);
+      if (activity.hasLevelAndMets()) {
+        writer.set(3, day.level(s) < 0 ? null : day.level(s));
+        // METs arrive as METs x 10; the warehouse holds METs.
+        writer.set(4, day.mets(s) < 0 ? null : day.mets(s) / 10.0);
+      }
+      writer.write();
+      rows++;
+    }
+    return rows;
+  }
+
+  private void writeDaily(
+      RawFile file, Activity activity, DayValidator.ValidDay valid, DateBatch batch)
+      throws IOException {
+    DailySummary summary = valid.summary();
+    if (summary == null) {
+      return;
+    }
+    int epochDay = (int) file.date().toEpochDay();
+    List<WarehouseTable> daily = Tables.daily(activity);
+    if (!activity.hasHeartRateZones()) {
+      batch
+          .writer(daily.get(0))
+          .set(0, file.userId())
+          .set(1, epochDay)
+          .set(2, valid.dailyValue())
+          .write();
+      return;
+    }
+    batch
+        .writer(daily.get(0))
+        .set(0, file.userId())
+        .set(1, epochDay)
+        .set(2, summary.restingHeartRate())
+        .write();
+    // A custom zone may reuse a standard name; the key is (user, date, zone), so the last wins.
+    Map<String, HeartRateZone> zones = new LinkedHashMap<>();
+    summary.zones().forEach(z -> zones.put(z.name(), z));
+    ParquetTableWriter writer = batch.writer(daily.get(1));
+    for (HeartRateZone zone : zones.values()) {
+      writer
+          .set(0, file.userId())
+          .set(1, epochDay)
+          .set(2, zone.name())
+          .set(3, zone.minBpm())
+          .set(4, zone.maxBpm())
+          .set(5, zone.minutes())
+          .set(6, zone.caloriesOut())
+          .write();
+    }
+  }
+
+  private void writeRejected(
+      RawFile file, Activity activity, RunId run, DayOfData day, DateBatch batch)
+      throws IOException {
+    if (day.rejected().isEmpty()) {
+      return;
+    }
+    ParquetTableWriter writer = batch.writer(Tables.REJECTED_POINTS);
+    int epochDay = (int) file.date().toEpochDay();
+    for (RejectedPoint point : day.rejected()) {
+      writer
+          .set(0, file.key())
+          .set(1, activity.id())
+          .set(2, file.userId())
+          .set(3, epochDay)
+          .set(4, point.rawTime())
+          .set(5, point.rawValue())
+          .set(6, point.reason())
+          .set(7, run.value())
+          .write();
+    }
+  }
+
+  private void quarantine(RawFile file, Activity activity, RunId run, String reason) {
+    store.copy(rawBucket, file.key(), lake.bucket(), lake.quarantined(activity, file.key()));
+    String note =
+        "source: s3://"
+            + rawBucket
+            + "/"
+            + file.key()
+            + "\netag: "
+            + file.etag()
+            + "\nrun_id: "
+            + run.value()
+            + "\nreason: "
+            + reason
+            + "\n";
+    store.put(
+        lake.bucket(),
+        lake.quarantineReason(activity, file.key()),
+        note.getBytes(StandardCharsets.UTF_8));
+    log.warn("transform", activity, run, "quarantined " + file.key() + ": " + reason, Map.of());
+  }
+}

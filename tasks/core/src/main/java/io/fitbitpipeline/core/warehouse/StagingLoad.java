@@ -1,0 +1,12 @@
+package io.fitbitpipeline.core.warehouse;
+
+import io.fitbitpipeline.core.lake.StagedFile;
+import java.util.List;
+
+/**
+ * One table's share of a load: copy exactly these lake files into {@code target}.
+ *
+ * @param copyManifestKey where a dialect that loads from S3 by manifest may write one
+ */
+public record StagingLoad(
+    WarehouseTable table, String target, List<StagedFile> files, String copyManifestKey) {}

@@ -1,0 +1,36 @@
+package io.fitbitpipeline.core.warehouse;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What differs between Redshift and its PostgreSQL stand-in: column types and table options, how
+ * concurrent migrations are kept apart, and how Parquet in the lake gets into a staging table.
+ * Everything else (checks, promote, ledger) is the same SQL on both.
+ */
+public interface WarehouseDialect {
+  /** postgresql or redshift, as in WAREHOUSE_DIALECT and the migration folders. */
+  String id();
+
+  String sqlType(Column column);
+
+  /**
+   * CREATE TABLE IF NOT EXISTS for {@code table} in {@code schema}.
+   *
+   * @param withKey false for staging tables: duplicates must reach promote's check, not fail COPY
+   */
+  String createTable(WarehouseTable table, String schema, boolean withKey);
+
+  /** Extra statements after the tables (indexes where the dialect has them). */
+  default List<String> supportingStatements() {
+    return List.of();
+  }
+
+  /** Called in the migration transaction before anything is read or created. */
+  void lockForMigration(Connection connection) throws SQLException;
+
+  /** Copies the load's Parquet files into its target table; returns the rows copied. */
+  long copyToStaging(Connection connection, StagingLoad load) throws SQLException, IOException;
+}

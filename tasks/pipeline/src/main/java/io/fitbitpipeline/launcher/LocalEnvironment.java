@@ -1,0 +1,118 @@
+package io.fitbitpipeline.launcher;
+
+import io.fitbitpipeline.core.config.PipelineConfig;
+import io.fitbitpipeline.core.config.S3Clients;
+import io.fitbitpipeline.core.lake.ObjectStore;
+import io.fitbitpipeline.core.lake.S3ObjectStore;
+import io.fitbitpipeline.localstack.LocalPostgres;
+import io.fitbitpipeline.localstack.LocalS3;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The servers a launcher command talks to: the ones the environment names, or else embedded real
+ * ones (s3proxy in this process, a PostgreSQL server on loopback) whose data is kept under the
+ * state folder, so separate commands see the same buckets and warehouse.
+ */
+final class LocalEnvironment implements AutoCloseable {
+  private final PipelineConfig config;
+  private final ObjectStore store;
+  private final LocalS3 s3;
+  private final LocalPostgres postgres;
+
+  private LocalEnvironment(PipelineConfig config, LocalS3 s3, LocalPostgres postgres) {
+    this.config = config;
+    this.store = new S3ObjectStore(S3Clients.create(config));
+    this.s3 = s3;
+    this.postgres = postgres;
+  }
+
+  static LocalEnvironment open(Map<String, String> env, Path stateDir, PrintStream out)
+      throws Exception {
+    PipelineConfig config = PipelineConfig.fromEnvironment(env);
+    LocalS3 s3 = null;
+    LocalPostgres postgres = null;
+    try {
+      if (config.s3Endpoint().isEmpty()
+          && !"false".equalsIgnoreCase(env.get("PIPELINE_EMBEDDED_S3"))) {
+        s3 = LocalS3.start(stateDir.resolve("s3"));
+        config =
+            config.withS3(
+                s3.endpoint(),
+                new PipelineConfig.StaticCredentials(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY));
+        out.println(
+            "embedded S3-API server (s3proxy) at "
+                + s3.endpoint()
+                + ", data in "
+                + stateDir.resolve("s3"));
+      }
+      if (config.jdbcUrl().isBlank()) {
+        postgres = LocalPostgres.start(stateDir.resolve("postgres"));
+        config = config.withWarehouse(postgres.jdbcUrl(), postgres.user(), "");
+        out.println(
+            "embedded PostgreSQL (Redshift stand-in) at "
+                + postgres.jdbcUrl()
+                + ", data in "
+                + stateDir.resolve("postgres"));
+      }
+    } catch (Exception e) {
+      if (s3 != null) {
+        s3.close();
+      }
+      if (postgres != null) {
+        postgres.close();
+      }
+      throw e;
+    }
+    LocalEnvironment environment = new LocalEnvironment(config, s3, postgres);
+    environment.store.ensureBucket(config.rawBucket());
+    environment.store.ensureBucket(config.lakeBucket());
+    return environment;
+  }
+
+  PipelineConfig config() {
+    return config;
+  }
+
+  ObjectStore store() {
+    return store;
+  }
+
+  boolean embeddedWarehouse() {
+    return postgres != null;
+  }
+
+  /** The variables a step process needs to reach these servers (for `serve --env-file`). */
+  Map<String, String> variables() {
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put("RAW_BUCKET", config.rawBucket());
+    vars.put("RAW_PREFIX", config.rawPrefix());
+    vars.put("LAKE_BUCKET", config.lakeBucket());
+    vars.put("AWS_REGION", config.region());
+    config.s3Endpoint().ifPresent(e -> vars.put("AWS_ENDPOINT_URL_S3", e.toString()));
+    config
+        .s3Credentials()
+        .ifPresent(
+            c -> {
+              vars.put("AWS_ACCESS_KEY_ID", c.accessKeyId());
+              vars.put("AWS_SECRET_ACCESS_KEY", c.secretAccessKey());
+            });
+    vars.put("WAREHOUSE_JDBC_URL", config.jdbcUrl());
+    vars.put("WAREHOUSE_USER", config.warehouseUser());
+    vars.put("WAREHOUSE_PASSWORD", config.warehousePassword());
+    vars.put("WAREHOUSE_DIALECT", config.dialect());
+    return vars;
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (s3 != null) {
+      s3.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+}

@@ -1,0 +1,347 @@
+"""The promises of issue 4 about infra/terraform, checked on the HCL itself (python-hcl2)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import (
+    MODULES,
+    REPO,
+    STEPS,
+    TF_ROOT,
+    as_list,
+    blocks,
+    load_hcl,
+    module_dirs,
+    policy_documents,
+    release,
+    resources,
+    statements,
+    tf_files,
+)
+
+EXPECTED_MODULES = {"kms", "buckets", "warehouse", "registry", "iam", "alerts"}
+BUCKETS = MODULES / "buckets"
+IAM = MODULES / "iam"
+WAREHOUSE = MODULES / "warehouse"
+
+
+# ----------------------------------------------------------------------------- structure
+
+
+@pytest.mark.parametrize("path", tf_files(), ids=lambda p: str(p.relative_to(TF_ROOT)))
+def test_every_tf_file_parses(path):
+    assert isinstance(load_hcl(path), dict)
+
+
+def test_layout_is_terraform_aws_modules_style():
+    assert EXPECTED_MODULES <= {p.name for p in module_dirs()}
+    for directory in [TF_ROOT, *module_dirs(), TF_ROOT / "examples" / "complete"]:
+        for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf"):
+            assert (directory / name).is_file(), f"{directory.relative_to(REPO)}/{name} missing"
+    assert (TF_ROOT / "README.md").is_file()
+    assert list((TF_ROOT / "examples" / "complete").glob("*.tfvars*")), "examples/complete needs a tfvars file"
+
+
+@pytest.mark.parametrize("directory", [TF_ROOT, *module_dirs(), TF_ROOT / "examples" / "complete"],
+                         ids=lambda p: str(p.relative_to(REPO)))
+def test_provider_pinned(directory):
+    terraform = load_hcl(directory / "versions.tf")["terraform"][0]
+    assert terraform["required_version"].startswith(">=")
+    aws = terraform["required_providers"][0]["aws"]
+    assert aws["source"] == "hashicorp/aws"
+    assert re.fullmatch(r"~> 6\.\d+", aws["version"]), aws["version"]
+
+
+@pytest.mark.parametrize("directory", [TF_ROOT, *module_dirs()], ids=lambda p: str(p.relative_to(REPO)))
+def test_variables_and_outputs_are_described(directory):
+    for kind in ("variable", "output"):
+        for name, body in blocks(directory, kind).items():
+            assert body.get("description"), f"{kind} {name} in {directory.name} has no description"
+
+
+def test_readme_lists_every_root_input_and_output():
+    readme = (TF_ROOT / "README.md").read_text(encoding="utf-8")
+    for kind in ("variable", "output"):
+        for name in blocks(TF_ROOT, kind):
+            assert f"`{name}`" in readme, f"README.md does not document {kind} {name}"
+
+
+# ----------------------------------------------------------------------------- buckets
+
+
+def test_buckets_block_all_public_access():
+    pabs = resources(BUCKETS, "aws_s3_bucket_public_access_block")
+    assert pabs
+    for name, pab in pabs.items():
+        for flag in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"):
+            assert pab.get(flag) is True, f"public access block {name}: {flag} is not true"
+    covered = _buckets_covered_by("aws_s3_bucket_public_access_block")
+    assert set(resources(BUCKETS, "aws_s3_bucket")) <= covered
+
+
+def _buckets_covered_by(rtype: str) -> set[str]:
+    """Bucket resource names a per-bucket resource type applies to (direct or via local.buckets)."""
+    local_buckets = blocks(BUCKETS, "locals")["buckets"]
+    via_local = {re.search(r"aws_s3_bucket\.(\w+)", v).group(1) for v in local_buckets.values()}
+    covered = set()
+    for body in resources(BUCKETS, rtype).values():
+        if body.get("for_each") == "${local.buckets}":
+            covered |= via_local
+        match = re.search(r"aws_s3_bucket\.(\w+)", str(body.get("bucket", "")))
+        if match:
+            covered.add(match.group(1))
+    return covered
+
+
+def test_raw_and_lake_use_sse_kms_with_the_cmk():
+    sse = resources(BUCKETS, "aws_s3_bucket_server_side_encryption_configuration")["this"]
+    assert sse["for_each"] == "${local.buckets}"
+    default = sse["rule"][0]["apply_server_side_encryption_by_default"][0]
+    assert default["sse_algorithm"] == "aws:kms"
+    assert default["kms_master_key_id"] == "${var.kms_key_arn}"
+    assert {"raw", "lake"} <= _buckets_covered_by("aws_s3_bucket_server_side_encryption_configuration")
+    root_modules = blocks(TF_ROOT, "module")
+    assert root_modules["buckets"]["kms_key_arn"] == "${module.kms.key_arn}"
+    key = resources(MODULES / "kms", "aws_kms_key")["this"]
+    assert key["enable_key_rotation"] is True
+
+
+def test_raw_is_versioned():
+    versioning = resources(BUCKETS, "aws_s3_bucket_versioning")["raw"]
+    assert versioning["bucket"] == "${aws_s3_bucket.raw.id}"
+    assert versioning["versioning_configuration"][0]["status"] == "Enabled"
+
+
+def test_lake_lifecycle_expires_staging_and_quarantine():
+    lake = resources(BUCKETS, "aws_s3_bucket_lifecycle_configuration")["lake"]
+    by_prefix = {}
+    for rule in lake["rule"]:
+        assert rule["status"] == "Enabled"
+        for flt in as_list(rule.get("filter")):
+            by_prefix[flt.get("prefix")] = rule
+    for prefix in ("staging/", "quarantine/"):
+        assert prefix in by_prefix, f"no lifecycle rule for {prefix}"
+        assert by_prefix[prefix].get("expiration"), f"{prefix} objects never expire"
+    assert any(rule.get("abort_incomplete_multipart_upload") for rule in lake["rule"])
+
+
+def test_bucket_policies_deny_insecure_transport():
+    policies = resources(BUCKETS, "aws_s3_bucket_policy")
+    documents = policy_documents(BUCKETS)
+    assert {"this", "access_logs"} <= set(policies)
+    for name, policy in policies.items():
+        doc_name = re.search(r"aws_iam_policy_document\.(\w+)", policy["policy"]).group(1)
+        denies = [
+            s for s in statements(documents[doc_name])
+            if s.get("effect") == "Deny"
+            and any(c.get("variable") == "aws:SecureTransport" and c.get("values") == ["false"]
+                    and c.get("test") == "Bool" for c in as_list(s.get("condition")))
+        ]
+        assert denies, f"bucket policy {name} has no TLS-only Deny"
+        deny = denies[0]
+        assert deny["actions"] == ["s3:*"]
+        assert deny["principals"][0]["identifiers"] == ["*"]
+        assert any(r.endswith("/*") for r in deny["resources"]) and any(not r.endswith("/*") for r in deny["resources"])
+    assert policies["this"]["for_each"] == "${local.buckets}"
+
+
+def test_access_logging_targets_raw_and_lake():
+    logging = resources(BUCKETS, "aws_s3_bucket_logging")["this"]
+    assert "local.buckets" in logging["for_each"]
+    assert "aws_s3_bucket.access_logs" in logging["target_bucket"]
+
+
+# ----------------------------------------------------------------------------- warehouse
+
+
+def test_serverless_namespace_encrypted_with_managed_password():
+    namespace = resources(WAREHOUSE, "aws_redshiftserverless_namespace")["this"]
+    assert namespace["manage_admin_password"] is True
+    assert namespace["kms_key_id"] == "${var.kms_key_arn}"
+    assert namespace["admin_password_secret_kms_key_id"] == "${var.kms_key_arn}"
+    assert "admin_user_password" not in namespace and "admin_user_password_wo" not in namespace
+    assert "aws_iam_role.copy.arn" in str(namespace["iam_roles"])
+
+
+def test_serverless_workgroup_private_with_ssl():
+    workgroup = resources(WAREHOUSE, "aws_redshiftserverless_workgroup")["this"]
+    assert workgroup["publicly_accessible"] is False
+    assert workgroup["enhanced_vpc_routing"] is True
+    assert workgroup["subnet_ids"] == "${var.subnet_ids}"
+    params = {p["parameter_key"]: p["parameter_value"] for p in workgroup["config_parameter"]}
+    assert params.get("require_ssl") == "true"
+
+
+def test_provisioned_cluster_option_is_encrypted_and_private():
+    variables = blocks(WAREHOUSE, "variable")
+    assert variables["warehouse_type"]["default"] == "serverless"
+    cluster = resources(WAREHOUSE, "aws_redshift_cluster")["this"]
+    assert "provisioned" in cluster["count"] or "local.provisioned" in cluster["count"]
+    assert cluster["encrypted"] is True
+    assert cluster["kms_key_id"] == "${var.kms_key_arn}"
+    assert cluster["publicly_accessible"] is False
+    assert cluster["manage_master_password"] is True
+    assert "master_password" not in cluster and "master_password_wo" not in cluster
+
+
+def test_copy_role_reads_only_the_lake():
+    docs = policy_documents(WAREHOUSE)
+    allowed_actions = {"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "kms:Decrypt"}
+    for statement in statements(docs["copy"]):
+        assert statement.get("effect", "Allow") == "Allow"
+        assert set(statement["actions"]) <= allowed_actions, statement["actions"]
+        for resource in statement["resources"]:
+            assert resource.startswith("${var.lake_bucket_arn}") or resource == "${var.kms_key_arn}", resource
+    trust = statements(docs["copy_assume"])[0]
+    assert set(trust["principals"][0]["identifiers"]) <= {"redshift.amazonaws.com", "redshift-serverless.amazonaws.com"}
+
+
+# ----------------------------------------------------------------------------- registry, alerts
+
+
+def test_ecr_repositories_scan_on_push_immutable_kms():
+    repo = resources(MODULES / "registry", "aws_ecr_repository")["this"]
+    assert repo["image_tag_mutability"] == "IMMUTABLE"
+    assert repo["image_scanning_configuration"][0]["scan_on_push"] is True
+    encryption = repo["encryption_configuration"][0]
+    assert encryption["encryption_type"] == "KMS" and encryption["kms_key"] == "${var.kms_key_arn}"
+
+
+def test_ecr_repositories_come_from_release_json():
+    main = blocks(TF_ROOT, "module")
+    assert main["registry"]["repositories"] == "${local.release.images}"
+    local_release = blocks(TF_ROOT, "locals")["release"]
+    assert "images/release.json" in local_release
+    assert set(release()["images"]) == set(STEPS)
+
+
+def test_sns_and_log_groups_encrypted():
+    topic = resources(MODULES / "alerts", "aws_sns_topic")["alerts"]
+    assert topic["kms_master_key_id"] == "${var.kms_key_arn}"
+    groups = resources(MODULES / "alerts", "aws_cloudwatch_log_group")["steps"]
+    assert groups["kms_key_id"] == "${var.kms_key_arn}"
+    assert groups["retention_in_days"] == "${var.log_retention_days}"
+    retention = blocks(MODULES / "alerts", "variable")["log_retention_days"]
+    assert retention["default"] >= 365
+
+
+def test_every_kms_argument_in_root_comes_from_the_cmk():
+    for name, module in blocks(TF_ROOT, "module").items():
+        if "kms_key_arn" in module:
+            assert module["kms_key_arn"] == "${module.kms.key_arn}", name
+
+
+# ----------------------------------------------------------------------------- IAM
+
+# Actions AWS documents as supporting no resource-level permissions, allowed on "*" only with a
+# condition and a statement id that says so.
+NO_RESOURCE_LEVEL = {
+    "redshift-data:DescribeStatement",
+    "redshift-data:GetStatementResult",
+    "redshift-data:CancelStatement",
+    "redshift-data:ListStatements",
+}
+
+
+def _identity_statements():
+    """(module, document, statement) for every identity policy (no principals = not a resource policy)."""
+    for directory in module_dirs():
+        for doc_name, doc in policy_documents(directory).items():
+            for statement in statements(doc):
+                if statement.get("principals"):
+                    continue
+                yield directory.name, doc_name, statement
+
+
+def test_identity_policies_exist():
+    names = {(m, d) for m, d, _ in _identity_statements()}
+    assert {("iam", "extract"), ("iam", "transform"), ("iam", "warehouse"), ("warehouse", "copy")} <= names
+
+
+def test_identity_policies_have_no_wildcard_actions():
+    for module, doc, statement in _identity_statements():
+        for action in as_list(statement.get("actions")):
+            assert "*" not in action, f"{module}/{doc}: wildcard action {action}"
+        assert "not_actions" not in statement
+
+
+def test_identity_policies_have_no_star_resource_unless_justified():
+    for module, doc, statement in _identity_statements():
+        if "*" in as_list(statement.get("resources")):
+            assert statement.get("sid", "").startswith("NoResourceLevel"), f"{module}/{doc}: Resource * without reason"
+            assert set(statement["actions"]) <= NO_RESOURCE_LEVEL, statement["actions"]
+            assert statement.get("condition"), f"{module}/{doc}: Resource * without a condition"
+
+
+def _step_documents():
+    step_policies = blocks(IAM, "locals")["step_policies"]
+    docs = policy_documents(IAM)
+    result = {}
+    for step in STEPS:
+        match = re.search(r"aws_iam_policy_document\.(\w+)\.json", step_policies[step])
+        result[step] = statements(docs[match.group(1)])
+    return result
+
+
+def test_every_step_has_a_role_and_policy():
+    roles = resources(IAM, "aws_iam_role")["step"]
+    assert "local.steps" in roles["for_each"]
+    assert set(_step_documents()) == set(STEPS)
+
+
+def test_load_and_promote_cannot_write_s3_or_touch_raw():
+    for step in ("load", "promote"):
+        for statement in _step_documents()[step]:
+            actions = as_list(statement.get("actions"))
+            assert not any(a.startswith("s3:Put") or a.startswith("s3:Delete") for a in actions), (step, actions)
+            for resource in as_list(statement.get("resources")):
+                assert "raw" not in resource, (step, resource)
+        warehouse_actions = {a for s in _step_documents()[step] for a in as_list(s.get("actions"))}
+        assert "redshift-serverless:GetCredentials" in warehouse_actions
+        assert {a.split(":")[0] for a in warehouse_actions} <= {"s3", "kms", "redshift-data", "redshift-serverless", "redshift"}
+
+
+def test_extract_writes_only_lake_manifests():
+    for statement in _step_documents()["extract"]:
+        actions = as_list(statement.get("actions"))
+        if any(a.startswith("s3:Put") for a in actions):
+            assert statement["resources"] == ["${local.lake}/manifests/*"], statement["resources"]
+
+
+def test_transform_reads_raw_and_writes_only_lake():
+    for statement in _step_documents()["transform"]:
+        actions = as_list(statement.get("actions"))
+        if any(a.startswith("s3:Put") for a in actions):
+            assert all(r.startswith("${local.lake}/") for r in statement["resources"]), statement["resources"]
+    reads_raw = [s for s in _step_documents()["transform"] if "s3:GetObject" in s["actions"]
+                 and "${local.raw_objects}" in s["resources"]]
+    assert reads_raw
+
+
+# ----------------------------------------------------------------------------- outputs
+
+CONTRACT_VARS = set(re.findall(r"^\| ([A-Z_0-9]+) ", (REPO / "docs" / "contract.md").read_text(encoding="utf-8"), re.M))
+
+
+def test_no_secret_in_outputs():
+    for directory in [TF_ROOT, *module_dirs(), TF_ROOT / "examples" / "complete"]:
+        for name, output in blocks(directory, "output").items():
+            text = str(output.get("value", "")).lower()
+            for word in ("password", "secret_string", "master_password", "random_password"):
+                if word in text:
+                    # ARN of the managed secret is fine, its value is not
+                    assert re.search(r"password_secret_arn|admin_secret_arn", text), f"{directory.name}: output {name} exposes {word}"
+            assert output.get("sensitive") is not True, f"{name}: a sensitive output means a secret is being passed around"
+
+
+def test_outputs_map_onto_the_pipeline_environment():
+    outputs = blocks(TF_ROOT, "output")
+    env = outputs["pipeline_environment"]["value"]
+    assert set(env) <= CONTRACT_VARS, set(env) - CONTRACT_VARS
+    assert {"RAW_BUCKET", "LAKE_BUCKET", "AWS_REGION", "WAREHOUSE_JDBC_URL", "REDSHIFT_IAM_ROLE"} <= set(env)
+    for var in env:
+        assert var.lower() in outputs, f"no single output {var.lower()} for {var}"
+    assert {"airflow_connections", "airflow_variables", "ecr_repository_urls", "step_role_arns", "sns_topic_arn"} <= set(outputs)
