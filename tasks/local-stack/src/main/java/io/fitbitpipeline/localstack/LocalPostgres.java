@@ -59,6 +59,7 @@ public final class LocalPostgres implements AutoCloseable {
   private void startServer() throws IOException {
     if (asPostgresUser) {
       run(List.of("chown", "-R", "postgres:postgres", dataDir.toString()), false);
+      allowTraversal(dataDir.getParent());
     }
     if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
       run(
@@ -96,6 +97,20 @@ public final class LocalPostgres implements AutoCloseable {
             "-o",
             options),
         asPostgresUser);
+  }
+
+  /**
+   * The postgres user must reach the data folder through its parents; private temporary folders get
+   * the search bit for others (traverse only: their listing stays private).
+   */
+  private static void allowTraversal(Path dir) throws IOException {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+          Files.getPosixFilePermissions(p);
+      if (perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+        Files.setPosixFilePermissions(p, perms);
+      }
+    }
   }
 
   private List<String> pgCtl(String... args) {

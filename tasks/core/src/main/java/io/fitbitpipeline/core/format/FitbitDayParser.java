@@ -47,14 +47,15 @@ public final class FitbitDayParser {
     // Jackson detects and skips a UTF-8 byte-order mark when it reads bytes.
     try (JsonParser p = factory.createParser(in)) {
       parseDocument(p, activity, day);
-    } catch (JsonEOFException e) {
-      throw new InvalidFileException(
-          "truncated JSON: input ends at line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr());
     } catch (JsonProcessingException e) {
-      throw new InvalidFileException("malformed JSON: " + e.getOriginalMessage() + location(e));
+      // Jackson reports a cut-off file either way, depending on where the cut falls.
+      boolean truncated =
+          e instanceof JsonEOFException
+              || String.valueOf(e.getOriginalMessage()).contains("end-of-input");
+      throw new InvalidFileException(
+          truncated
+              ? "truncated JSON: input ends" + location(e)
+              : "malformed JSON: " + e.getOriginalMessage() + location(e));
     }
   }
 
