@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.LocalInputFile;
 
@@ -29,6 +30,7 @@ public final class ParquetTableReader {
     try (ParquetReader<GenericRecord> reader =
         AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
             .withDataModel(GenericData.get())
+            .withConf(new PlainParquetConfiguration())
             .build()) {
       for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
         for (int i = 0; i < row.length; i++) {

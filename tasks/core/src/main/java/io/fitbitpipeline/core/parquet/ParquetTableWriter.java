@@ -8,6 +8,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -35,6 +36,8 @@ public final class ParquetTableWriter implements Closeable {
         AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
             .withSchema(schema)
             .withDataModel(GenericData.get())
+            // Parquet's plain configuration: no Hadoop Configuration to load per file.
+            .withConf(new PlainParquetConfiguration())
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withRowGroupSize((long) ROW_GROUP_BYTES)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
