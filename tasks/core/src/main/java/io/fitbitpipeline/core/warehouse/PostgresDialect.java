@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -35,37 +34,8 @@ public final class PostgresDialect implements WarehouseDialect {
   }
 
   @Override
-  public String sqlType(Column column) {
-    return switch (column.type()) {
-      case TEXT -> "TEXT";
-      case SMALLINT -> "SMALLINT";
-      case INTEGER -> "INTEGER";
-      case BIGINT -> "BIGINT";
-      case DOUBLE -> "DOUBLE PRECISION";
-      case DATE -> "DATE";
-      case TIMESTAMP -> "TIMESTAMP";
-      case TIMESTAMPTZ -> "TIMESTAMPTZ";
-    };
-  }
-
-  @Override
   public String createTable(WarehouseTable table, String schema, boolean withKey) {
-    String columns =
-        table.columns().stream()
-            .map(c -> "  " + c.name() + " " + sqlType(c) + (c.nullable() ? "" : " NOT NULL"))
-            .collect(Collectors.joining(",\n"));
-    String key =
-        withKey && !table.key().isEmpty()
-            ? ",\n  PRIMARY KEY (" + String.join(", ", table.key()) + ")"
-            : "";
-    return "CREATE TABLE IF NOT EXISTS "
-        + schema
-        + "."
-        + table.name()
-        + " (\n"
-        + columns
-        + key
-        + "\n)";
+    return createTableBody(table, schema, withKey);
   }
 
   @Override

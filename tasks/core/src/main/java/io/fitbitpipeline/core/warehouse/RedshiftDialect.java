@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Amazon Redshift: DISTKEY(user_id) so a user's rows sit on one slice, sort keys on the table key
@@ -40,40 +39,19 @@ public final class RedshiftDialect implements WarehouseDialect {
 
   @Override
   public String sqlType(Column column) {
-    return switch (column.type()) {
-      case TEXT -> SHORT_TEXT.contains(column.name()) ? "VARCHAR(256)" : "VARCHAR(65535)";
-      case SMALLINT -> "SMALLINT";
-      case INTEGER -> "INTEGER";
-      case BIGINT -> "BIGINT";
-      case DOUBLE -> "DOUBLE PRECISION";
-      case DATE -> "DATE";
-      case TIMESTAMP -> "TIMESTAMP";
-      case TIMESTAMPTZ -> "TIMESTAMPTZ";
-    };
+    if (column.type() == ColumnType.TEXT) {
+      return SHORT_TEXT.contains(column.name()) ? "VARCHAR(256)" : "VARCHAR(65535)";
+    }
+    return WarehouseDialect.super.sqlType(column);
   }
 
   @Override
   public String createTable(WarehouseTable table, String schema, boolean withKey) {
-    String columns =
-        table.columns().stream()
-            .map(c -> "  " + c.name() + " " + sqlType(c) + (c.nullable() ? "" : " NOT NULL"))
-            .collect(Collectors.joining(",\n"));
     // Redshift does not enforce keys; declared ones still inform the planner.
-    String key =
-        withKey && !table.key().isEmpty()
-            ? ",\n  PRIMARY KEY (" + String.join(", ", table.key()) + ")"
-            : "";
     boolean byUser = table.columns().stream().anyMatch(c -> c.name().equals("user_id"));
     List<String> sortKey =
         table.key().isEmpty() ? List.of(table.columns().get(0).name()) : table.key();
-    return "CREATE TABLE IF NOT EXISTS "
-        + schema
-        + "."
-        + table.name()
-        + " (\n"
-        + columns
-        + key
-        + "\n)"
+    return createTableBody(table, schema, withKey)
         + (byUser ? "\nDISTKEY (user_id)" : "\nDISTSTYLE AUTO")
         + "\nSORTKEY ("
         + String.join(", ", sortKey)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What differs between Redshift and its PostgreSQL stand-in: column types and table options, how
@@ -14,7 +15,39 @@ public interface WarehouseDialect {
   /** postgresql or redshift, as in WAREHOUSE_DIALECT and the migration folders. */
   String id();
 
-  String sqlType(Column column);
+  /** The column's SQL type; both warehouses share the standard names but for text. */
+  default String sqlType(Column column) {
+    return switch (column.type()) {
+      case TEXT -> "TEXT";
+      case SMALLINT -> "SMALLINT";
+      case INTEGER -> "INTEGER";
+      case BIGINT -> "BIGINT";
+      case DOUBLE -> "DOUBLE PRECISION";
+      case DATE -> "DATE";
+      case TIMESTAMP -> "TIMESTAMP";
+      case TIMESTAMPTZ -> "TIMESTAMPTZ";
+    };
+  }
+
+  /** CREATE TABLE IF NOT EXISTS with the columns and, when asked, the primary key. */
+  default String createTableBody(WarehouseTable table, String schema, boolean withKey) {
+    String columns =
+        table.columns().stream()
+            .map(c -> "  " + c.name() + " " + sqlType(c) + (c.nullable() ? "" : " NOT NULL"))
+            .collect(Collectors.joining(",\n"));
+    String key =
+        withKey && !table.key().isEmpty()
+            ? ",\n  PRIMARY KEY (" + String.join(", ", table.key()) + ")"
+            : "";
+    return "CREATE TABLE IF NOT EXISTS "
+        + schema
+        + "."
+        + table.name()
+        + " (\n"
+        + columns
+        + key
+        + "\n)";
+  }
 
   /**
    * CREATE TABLE IF NOT EXISTS for {@code table} in {@code schema}.
