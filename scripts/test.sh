@@ -6,7 +6,7 @@
 # Each part runs even when an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 declare -A results
 run_part() {
@@ -18,7 +18,7 @@ run_part() {
   echo "=== $name: ${results[$name]} in $((SECONDS - start)) s ==="
 }
 
-run_part java mvn -B -ntp install
+run_part java bash -c "mvn -B -ntp install && touch tasks/pipeline/target/.built"
 # The DAG's end-to-end tests run the jars built above.
 run_part airflow env FITBIT_E2E=1 bash scripts/test-airflow.sh
 run_part infra bash scripts/test-infra.sh
