@@ -93,16 +93,4 @@ public final class Pipeline {
   public Warehouse warehouse() {
     return warehouse;
   }
-
-  public RawLayout rawLayout() {
-    return raw;
-  }
-
-  public LakeLayout lake() {
-    return lake;
-  }
-
-  public PipelineRuns runs() {
-    return runs;
-  }
 }
