@@ -67,6 +67,27 @@ class RedshiftDialectTest {
   }
 
   @Test
+  void everyTableLoadsByPositionFromItsOwnManifest() {
+    List<WarehouseTable> tables = new java.util.ArrayList<>(Tables.activityTables());
+    tables.add(Tables.REJECTED_POINTS);
+    for (WarehouseTable table : tables) {
+      String sql =
+          dialect.copySql(
+              new StagingLoad(
+                  table,
+                  table.staging(),
+                  List.of(),
+                  "manifests/r/a/copy-" + table.name() + ".json"));
+      assertTrue(
+          sql.startsWith("COPY " + table.staging() + " (" + table.columnList() + ")\n"), sql);
+      assertTrue(
+          sql.contains("FROM 's3://fitbit-lake/manifests/r/a/copy-" + table.name() + ".json'"),
+          sql);
+      assertTrue(sql.endsWith("FORMAT AS PARQUET\nMANIFEST"), sql);
+    }
+  }
+
+  @Test
   void longTextColumnsGetTheLongestVarchar() {
     assertEquals("VARCHAR(65535)", dialect.sqlType(Column.required("reason", ColumnType.TEXT)));
     assertEquals("VARCHAR(256)", dialect.sqlType(Column.required("user_id", ColumnType.TEXT)));
