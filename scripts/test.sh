@@ -20,8 +20,27 @@ run_part() {
 
 run_part java bash -c "mvn -B -ntp install && touch tasks/pipeline/target/.built"
 # The DAG's end-to-end tests run the jars built above.
-run_part airflow env FITBIT_E2E=1 bash scripts/test-airflow.sh
-run_part infra bash scripts/test-infra.sh
+rm -rf target/test-reports && mkdir -p target/test-reports
+run_part airflow env FITBIT_E2E=1 FITBIT_AIRFLOW_JUNIT="$ROOT/target/test-reports/airflow.xml" bash scripts/test-airflow.sh
+run_part infra bash scripts/test-infra.sh --junitxml="$ROOT/target/test-reports/infra.xml"
+
+# One closing line over every JUnit report (Surefire and pytest): tests, not parts.
+python3 - tasks/*/target/surefire-reports/TEST-*.xml target/test-reports/*.xml <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+total = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        continue
+    for suite in [root] if root.tag == "testsuite" else root.iter("testsuite"):
+        total += int(suite.get("tests", 0))
+        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+print(f"tests: {total - failed - skipped} passed, {failed} failed, {skipped} skipped")
+PY
 
 status=0
 for part in java airflow infra; do
