@@ -108,12 +108,7 @@ class PipelineIntegrationTest {
   }
 
   private long count(String sql) throws SQLException {
-    try (Connection c = pipeline.warehouse().connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Long.parseLong(text(sql));
   }
 
   private String text(String sql) throws SQLException {
