@@ -48,10 +48,6 @@ public final class LocalPostgres implements AutoCloseable {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
   }
 
-  public int port() {
-    return port;
-  }
-
   public String user() {
     return USER;
   }

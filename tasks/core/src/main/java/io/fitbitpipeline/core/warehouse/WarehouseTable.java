@@ -26,10 +26,6 @@ public record WarehouseTable(
     return STAGING + "." + name;
   }
 
-  public String ops() {
-    return OPS + "." + name;
-  }
-
   public String columnList() {
     return columns.stream().map(Column::name).collect(Collectors.joining(", "));
   }
