@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The pipeline's progress and outcome lines: one JSON object per line in a container (for Airflow
@@ -63,7 +64,8 @@ public final class EventLog {
       event.put("activity", activity == null ? null : activity.toString());
       event.put("run_id", run == null ? null : run.value());
       event.put("message", message);
-      event.putAll(fields);
+      // Sorted, so the same event always reads the same (callers pass unordered Map.of).
+      event.putAll(new TreeMap<>(fields));
       try {
         out.println(json.writeValueAsString(event));
       } catch (JsonProcessingException e) {
@@ -77,7 +79,7 @@ public final class EventLog {
         .append(activity == null ? "" : " " + activity)
         .append(": ")
         .append(message);
-    fields.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+    new TreeMap<>(fields).forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
     out.println(line);
   }
 }
