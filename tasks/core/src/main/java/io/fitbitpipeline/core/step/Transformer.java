@@ -10,6 +10,7 @@ import io.fitbitpipeline.core.format.HeartRateZone;
 import io.fitbitpipeline.core.format.InvalidFileException;
 import io.fitbitpipeline.core.format.RejectedPoint;
 import io.fitbitpipeline.core.lake.LakeLayout;
+import io.fitbitpipeline.core.lake.LoadManifest;
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.RawFile;
 import io.fitbitpipeline.core.lake.StagedFile;
@@ -131,6 +132,7 @@ public final class Transformer {
     }
     rowsPerTable.put(Tables.REJECTED_POINTS.name(), 0L);
     staged.forEach(f -> rowsPerTable.merge(f.table(), f.rows(), Long::sum));
+    writeLoadManifests(activity, run, staged);
     stats.rowsPerTable.putAll(rowsPerTable);
     TransformManifest manifest =
         new TransformManifest(
@@ -150,6 +152,18 @@ public final class Transformer {
             "points_rejected", stats.pointsRejected,
             "duplicates", stats.duplicates));
     return manifest;
+  }
+
+  /** One load manifest per table: exactly the files this run staged for it. */
+  private void writeLoadManifests(Activity activity, RunId run, List<StagedFile> staged) {
+    Map<String, List<StagedFile>> byTable = new LinkedHashMap<>();
+    staged.forEach(f -> byTable.computeIfAbsent(f.table(), t -> new ArrayList<>()).add(f));
+    byTable.forEach(
+        (table, files) ->
+            store.put(
+                lake.bucket(),
+                lake.copyManifest(run, activity, table),
+                LoadManifest.render(lake, files)));
   }
 
   private FileResult transformFile(

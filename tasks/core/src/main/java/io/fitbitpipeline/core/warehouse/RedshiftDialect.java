@@ -1,14 +1,11 @@
 package io.fitbitpipeline.core.warehouse;
 
 import io.fitbitpipeline.core.lake.LakeLayout;
-import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.StagedFile;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -22,12 +19,10 @@ public final class RedshiftDialect implements WarehouseDialect {
   private static final Set<String> SHORT_TEXT =
       Set.of("user_id", "activity", "status", "step", "zone_name", "content_hash", "raw_time");
 
-  private final ObjectStore store;
   private final LakeLayout lake;
   private final String iamRole;
 
-  public RedshiftDialect(ObjectStore store, LakeLayout lake, String iamRole) {
-    this.store = store;
+  public RedshiftDialect(LakeLayout lake, String iamRole) {
     this.lake = lake;
     this.iamRole = iamRole;
   }
@@ -78,20 +73,6 @@ public final class RedshiftDialect implements WarehouseDialect {
         + "'\nFORMAT AS PARQUET\nMANIFEST";
   }
 
-  /** Redshift needs content_length in a manifest of columnar files. */
-  public static String manifestJson(LakeLayout lake, List<StagedFile> files) {
-    List<String> entries = new ArrayList<>();
-    for (StagedFile file : files) {
-      entries.add(
-          "{\"url\":\""
-              + lake.uri(file.key())
-              + "\",\"mandatory\":true,\"meta\":{\"content_length\":"
-              + file.bytes()
-              + "}}");
-    }
-    return "{\"entries\":[" + String.join(",", entries) + "]}";
-  }
-
   @Override
   public long copyToStaging(Connection connection, StagingLoad load) throws SQLException {
     if (iamRole.isBlank()) {
@@ -101,10 +82,6 @@ public final class RedshiftDialect implements WarehouseDialect {
     if (load.files().isEmpty()) {
       return 0;
     }
-    store.put(
-        lake.bucket(),
-        load.copyManifestKey(),
-        manifestJson(lake, load.files()).getBytes(StandardCharsets.UTF_8));
     try (Statement statement = connection.createStatement()) {
       statement.execute(copySql(load));
     } catch (SQLException e) {

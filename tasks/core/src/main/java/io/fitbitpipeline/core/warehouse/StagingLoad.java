@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One table's share of a load: copy exactly these lake files into {@code target}.
  *
- * @param copyManifestKey where a dialect that loads from S3 by manifest may write one
+ * @param copyManifestKey the load manifest transform wrote for these files (Redshift COPY reads it)
  */
 public record StagingLoad(
     WarehouseTable table, String target, List<StagedFile> files, String copyManifestKey) {}

@@ -24,7 +24,7 @@ public final class Warehouse {
     config.requireWarehouse();
     WarehouseDialect dialect =
         config.dialect().equals("redshift")
-            ? new RedshiftDialect(store, lake, config.redshiftIamRole())
+            ? new RedshiftDialect(lake, config.redshiftIamRole())
             : new PostgresDialect(store, lake);
     return new Warehouse(config, dialect);
   }

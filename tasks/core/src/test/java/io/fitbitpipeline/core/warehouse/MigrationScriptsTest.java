@@ -18,7 +18,7 @@ class MigrationScriptsTest {
   static List<WarehouseDialect> dialects() {
     LakeLayout lake = new LakeLayout("lake");
     return List.of(
-        new PostgresDialect(null, lake), new RedshiftDialect(null, lake, "arn:aws:iam::1:role/r"));
+        new PostgresDialect(null, lake), new RedshiftDialect(lake, "arn:aws:iam::1:role/r"));
   }
 
   @Test

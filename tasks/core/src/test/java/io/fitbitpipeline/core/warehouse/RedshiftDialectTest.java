@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fitbitpipeline.core.lake.LakeLayout;
+import io.fitbitpipeline.core.lake.LoadManifest;
 import io.fitbitpipeline.core.lake.StagedFile;
 import java.time.LocalDate;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class RedshiftDialectTest {
   private final LakeLayout lake = new LakeLayout("fitbit-lake");
   private final RedshiftDialect dialect =
-      new RedshiftDialect(null, lake, "arn:aws:iam::123456789012:role/copy");
+      new RedshiftDialect(lake, "arn:aws:iam::123456789012:role/copy");
 
   @Test
   void everyActivityTableIsDistributedAndSortedByUser() {
@@ -63,7 +64,8 @@ class RedshiftDialectTest {
     assertEquals(
         "{\"entries\":[{\"url\":\"s3://fitbit-lake/staging/steps_intraday/date=2026-11-16/r-steps.parquet\","
             + "\"mandatory\":true,\"meta\":{\"content_length\":1234}}]}",
-        RedshiftDialect.manifestJson(lake, load.files()));
+        new String(
+            LoadManifest.render(lake, load.files()), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
