@@ -276,14 +276,31 @@ def test_identity_policies_have_no_star_resource_unless_justified():
             assert statement.get("condition"), f"{module}/{doc}: Resource * without a condition"
 
 
+def _merged_statements(docs, name):
+    """A policy document's statements, with those of its source_policy_documents."""
+    doc = docs[name]
+    merged = list(statements(doc))
+    for source in as_list(doc.get("source_policy_documents")):
+        for ref in re.findall(r"aws_iam_policy_document\.(\w+)\.json", str(source)):
+            merged.extend(_merged_statements(docs, ref))
+    return merged
+
+
 def _step_documents():
     step_policies = blocks(IAM, "locals")["step_policies"]
     docs = policy_documents(IAM)
     result = {}
     for step in STEPS:
         match = re.search(r"aws_iam_policy_document\.(\w+)\.json", step_policies[step])
-        result[step] = statements(docs[match.group(1)])
+        result[step] = _merged_statements(docs, match.group(1))
     return result
+
+
+def test_every_step_gets_only_temporary_warehouse_credentials():
+    for step, docs in _step_documents().items():
+        actions = {a for s in docs for a in as_list(s.get("actions"))}
+        assert "redshift-serverless:GetCredentials" in actions, step
+        assert not any(a.startswith("redshift-data:") for a in actions), (step, "the steps use JDBC, not the Data API")
 
 
 def test_every_step_has_a_role_and_policy():

@@ -71,6 +71,9 @@ resource "aws_iam_role" "step" {
 ################################################################################
 
 data "aws_iam_policy_document" "extract" {
+  # The ledger (what is already loaded) and the run statistics are in the warehouse.
+  source_policy_documents = [data.aws_iam_policy_document.warehouse_credentials.json]
+
   statement {
     sid       = "ListRaw"
     effect    = "Allow"
@@ -111,6 +114,9 @@ data "aws_iam_policy_document" "extract" {
 ################################################################################
 
 data "aws_iam_policy_document" "transform" {
+  # The run statistics (fitbit_ops.pipeline_runs) are in the warehouse.
+  source_policy_documents = [data.aws_iam_policy_document.warehouse_credentials.json]
+
   statement {
     sid       = "ListRaw"
     effect    = "Allow"
@@ -158,10 +164,39 @@ data "aws_iam_policy_document" "transform" {
 }
 
 ################################################################################
-# load and promote: the warehouse (Data API / temporary credentials) + read lake manifests
+# Every step connects to the warehouse over JDBC with IAM authentication: temporary credentials
+################################################################################
+
+data "aws_iam_policy_document" "warehouse_credentials" {
+  dynamic "statement" {
+    for_each = local.serverless ? [1] : []
+    content {
+      sid       = "ServerlessTemporaryCredentials"
+      effect    = "Allow"
+      actions   = ["redshift-serverless:GetCredentials"]
+      resources = [var.workgroup_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.serverless ? [] : [1]
+    content {
+      sid       = "ClusterTemporaryCredentials"
+      effect    = "Allow"
+      actions   = ["redshift:GetClusterCredentials"]
+      resources = [local.cluster_dbuser, local.cluster_dbname]
+    }
+  }
+}
+
+################################################################################
+# load and promote: the warehouse + read the lake manifests (transform writes the load manifests
+# that Redshift COPY reads with its own role, so neither step writes to S3)
 ################################################################################
 
 data "aws_iam_policy_document" "warehouse" {
+  source_policy_documents = [data.aws_iam_policy_document.warehouse_credentials.json]
+
   statement {
     sid       = "ReadLakeManifests"
     effect    = "Allow"
@@ -187,52 +222,6 @@ data "aws_iam_policy_document" "warehouse" {
     effect    = "Allow"
     actions   = ["kms:Decrypt"]
     resources = [var.kms_key_arn]
-  }
-
-  statement {
-    sid       = "RunStatements"
-    effect    = "Allow"
-    actions   = ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"]
-    resources = [local.warehouse_arn]
-  }
-
-  # These Data API actions support no resource-level permissions (AWS service authorization
-  # reference); the condition limits them to the caller's own statements.
-  statement {
-    sid    = "NoResourceLevelOwnStatements"
-    effect = "Allow"
-    actions = [
-      "redshift-data:DescribeStatement",
-      "redshift-data:GetStatementResult",
-      "redshift-data:CancelStatement",
-    ]
-    resources = ["*"]
-
-    condition {
-      test     = "StringEquals"
-      variable = "redshift-data:statement-owner-iam-userid"
-      values   = ["$${aws:userid}"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.serverless ? [1] : []
-    content {
-      sid       = "ServerlessTemporaryCredentials"
-      effect    = "Allow"
-      actions   = ["redshift-serverless:GetCredentials"]
-      resources = [var.workgroup_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.serverless ? [] : [1]
-    content {
-      sid       = "ClusterTemporaryCredentials"
-      effect    = "Allow"
-      actions   = ["redshift:GetClusterCredentials"]
-      resources = [local.cluster_dbuser, local.cluster_dbname]
-    }
   }
 }
 

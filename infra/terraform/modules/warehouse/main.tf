@@ -49,6 +49,14 @@ data "aws_iam_policy_document" "copy" {
     resources = ["${var.lake_bucket_arn}/staging/*"]
   }
 
+  # COPY ... MANIFEST reads the load manifest that names exactly the run's files.
+  statement {
+    sid       = "ReadLoadManifests"
+    effect    = "Allow"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.lake_bucket_arn}/manifests/*/copy-*.json"]
+  }
+
   statement {
     sid       = "DecryptLake"
     effect    = "Allow"
