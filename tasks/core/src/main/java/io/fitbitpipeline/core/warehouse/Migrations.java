@@ -14,6 +14,11 @@ import java.util.Set;
  * Applies the committed migration files that the warehouse has not seen yet, in one transaction.
  */
 public final class Migrations {
+  /** The table that records applied migrations; every dialect accepts this DDL. */
+  public static final String SCHEMA_VERSION_DDL =
+      "CREATE TABLE IF NOT EXISTS fitbit_ops.schema_version (version VARCHAR(200) NOT NULL,"
+          + " applied_at TIMESTAMPTZ NOT NULL)";
+
   private final WarehouseDialect dialect;
 
   public Migrations(WarehouseDialect dialect) {
@@ -25,16 +30,9 @@ public final class Migrations {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement()) {
-      if (dialect.id().equals("postgresql")) {
-        dialect.lockForMigration(connection);
-      }
+      dialect.lockForMigration(connection);
       statement.execute("CREATE SCHEMA IF NOT EXISTS " + WarehouseTable.OPS);
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS fitbit_ops.schema_version (version VARCHAR(200) NOT NULL,"
-              + " applied_at TIMESTAMPTZ NOT NULL)");
-      if (!dialect.id().equals("postgresql")) {
-        dialect.lockForMigration(connection);
-      }
+      statement.execute(SCHEMA_VERSION_DDL);
       Set<String> applied = new HashSet<>();
       try (ResultSet rs = statement.executeQuery("SELECT version FROM fitbit_ops.schema_version")) {
         while (rs.next()) {

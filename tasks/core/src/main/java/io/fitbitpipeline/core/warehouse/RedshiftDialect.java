@@ -55,7 +55,10 @@ public final class RedshiftDialect implements WarehouseDialect {
 
   @Override
   public void lockForMigration(Connection connection) throws SQLException {
+    // Redshift has no advisory locks: lock the version table, creating it first if need be.
     try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SCHEMA IF NOT EXISTS " + WarehouseTable.OPS);
+      statement.execute(Migrations.SCHEMA_VERSION_DDL);
       statement.execute("LOCK fitbit_ops.schema_version");
     }
   }

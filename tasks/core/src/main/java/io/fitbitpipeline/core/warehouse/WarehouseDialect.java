@@ -61,7 +61,10 @@ public interface WarehouseDialect {
     return List.of();
   }
 
-  /** Called in the migration transaction before anything is read or created. */
+  /**
+   * Called first in the migration transaction, before anything is read or created, so that steps
+   * starting at once on an empty warehouse migrate one after the other.
+   */
   void lockForMigration(Connection connection) throws SQLException;
 
   /** Copies the load's Parquet files into its target table; returns the rows copied. */
