@@ -42,18 +42,44 @@ output "redshift_iam_role" {
   value       = module.warehouse.copy_role_arn
 }
 
+output "landing_prefix" {
+  description = "LANDING_PREFIX: prefix of the CSV landing files in the raw bucket (ingest)."
+  value       = var.landing_prefix
+}
+
+output "kafka_bootstrap_servers" {
+  description = "KAFKA_BOOTSTRAP_SERVERS: MSK Serverless SASL/IAM brokers (port 9098); \"\" when streaming_enabled = false."
+  value       = local.kafka_bootstrap_servers
+}
+
+output "kafka_auth" {
+  description = "KAFKA_AUTH: \"msk-iam\" (SASL_SSL, AWS_MSK_IAM, credentials from the step role); \"none\" without the cluster."
+  value       = local.kafka_auth
+}
+
+output "kafka_topic_user_info" {
+  description = "KAFKA_TOPIC_USER_INFO"
+  value       = var.kafka_topic_user_info
+}
+
+output "kafka_topic_workout" {
+  description = "KAFKA_TOPIC_WORKOUT"
+  value       = var.kafka_topic_workout
+}
+
+output "kafka_topic_bpm" {
+  description = "KAFKA_TOPIC_BPM"
+  value       = var.kafka_topic_bpm
+}
+
+output "kafka_consumer_group" {
+  description = "KAFKA_CONSUMER_GROUP"
+  value       = var.kafka_consumer_group
+}
+
 output "pipeline_environment" {
   description = "All of the above as KEY => value, ready for an env file or the DAG's container environment."
-  value = {
-    RAW_BUCKET         = module.buckets.raw_bucket_name
-    RAW_PREFIX         = var.raw_prefix
-    LAKE_BUCKET        = module.buckets.lake_bucket_name
-    AWS_REGION         = data.aws_region.current.region
-    WAREHOUSE_JDBC_URL = module.warehouse.jdbc_url
-    WAREHOUSE_DIALECT  = "redshift"
-    WAREHOUSE_IAM_AUTH = "true"
-    REDSHIFT_IAM_ROLE  = module.warehouse.copy_role_arn
-  }
+  value       = local.pipeline_environment
 }
 
 ################################################################################
@@ -105,6 +131,16 @@ output "warehouse_security_group_id" {
   value       = module.warehouse.security_group_id
 }
 
+output "msk_cluster_arn" {
+  description = "ARN of the MSK Serverless cluster (null when streaming_enabled = false)."
+  value       = one(module.streaming[*].cluster_arn)
+}
+
+output "msk_security_group_id" {
+  description = "Security group of the MSK Serverless cluster: the clients' own security group must allow egress to it on 9098 (null without the cluster)."
+  value       = one(module.streaming[*].security_group_id)
+}
+
 output "airflow_connections" {
   description = "Airflow connections to create (id => URI-less description); see README and docs/deploy.md."
   value = {
@@ -129,15 +165,6 @@ output "airflow_variables" {
     fitbit_sns_topic_arn  = module.alerts.sns_topic_arn
     fitbit_step_roles     = jsonencode(module.iam.role_arns)
     fitbit_log_groups     = jsonencode(module.alerts.log_group_names)
-    fitbit_pipeline_env = jsonencode({
-      RAW_BUCKET         = module.buckets.raw_bucket_name
-      RAW_PREFIX         = var.raw_prefix
-      LAKE_BUCKET        = module.buckets.lake_bucket_name
-      AWS_REGION         = data.aws_region.current.region
-      WAREHOUSE_JDBC_URL = module.warehouse.jdbc_url
-      WAREHOUSE_DIALECT  = "redshift"
-      WAREHOUSE_IAM_AUTH = "true"
-      REDSHIFT_IAM_ROLE  = module.warehouse.copy_role_arn
-    })
+    fitbit_pipeline_env   = jsonencode(local.pipeline_environment)
   }
 }

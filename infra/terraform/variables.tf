@@ -147,6 +147,50 @@ variable "cluster_number_of_nodes" {
   default     = 1
 }
 
+# ----------------------------------------------------------------------------- workout lakehouse
+
+variable "landing_prefix" {
+  description = "LANDING_PREFIX: prefix of the CSV landing files (registrations/, gym_logins/) in the raw bucket."
+  type        = string
+  default     = "landing"
+}
+
+variable "streaming_enabled" {
+  description = "Create the MSK Serverless cluster (IAM auth) for the workout lakehouse; false = batch pipeline only."
+  type        = bool
+  default     = true
+}
+
+variable "streaming_allowed_security_group_ids" {
+  description = "Security groups allowed on the Kafka port (9098); default (null): warehouse_allowed_security_group_ids."
+  type        = list(string)
+  default     = null
+}
+
+variable "kafka_topic_user_info" {
+  description = "KAFKA_TOPIC_USER_INFO: user profile changes (CDC)."
+  type        = string
+  default     = "user_info"
+}
+
+variable "kafka_topic_workout" {
+  description = "KAFKA_TOPIC_WORKOUT: workout start/stop events."
+  type        = string
+  default     = "workout"
+}
+
+variable "kafka_topic_bpm" {
+  description = "KAFKA_TOPIC_BPM: heart-rate readings."
+  type        = string
+  default     = "bpm"
+}
+
+variable "kafka_consumer_group" {
+  description = "KAFKA_CONSUMER_GROUP: consumer group of the ingest step (its committed offsets show the lag)."
+  type        = string
+  default     = "fitbit-lakehouse"
+}
+
 # ----------------------------------------------------------------------------- steps, alerts
 
 variable "step_trusted_services" {

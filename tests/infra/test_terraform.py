@@ -22,10 +22,16 @@ from conftest import (
     tf_files,
 )
 
-EXPECTED_MODULES = {"kms", "buckets", "warehouse", "registry", "iam", "alerts"}
+EXPECTED_MODULES = {"kms", "buckets", "warehouse", "registry", "iam", "alerts", "streaming"}
 BUCKETS = MODULES / "buckets"
 IAM = MODULES / "iam"
 WAREHOUSE = MODULES / "warehouse"
+STREAMING = MODULES / "streaming"
+
+# The workout lakehouse's steps (DAG fitbit_lakehouse), next to the batch STEPS.
+LAKEHOUSE_STEPS = ("ingest", "silver", "gold")
+ALL_STEPS = (*STEPS, *LAKEHOUSE_STEPS)
+KAFKA_TOPIC_VARS = ("kafka_topic_user_info", "kafka_topic_workout", "kafka_topic_bpm")
 
 
 # ----------------------------------------------------------------------------- structure
@@ -199,6 +205,13 @@ def test_copy_role_reads_only_the_lake():
     assert set(trust["principals"][0]["identifiers"]) <= {"redshift.amazonaws.com", "redshift-serverless.amazonaws.com"}
 
 
+def test_copy_role_reads_lakehouse_parquet():
+    readable = {r for st in statements(policy_documents(WAREHOUSE)["copy"]) if "s3:GetObject" in st["actions"]
+                for r in st["resources"]}
+    for prefix in ("staging", "bronze", "silver"):
+        assert f"${{var.lake_bucket_arn}}/{prefix}/*" in readable, f"COPY cannot read the lake's {prefix}/"
+
+
 # ----------------------------------------------------------------------------- registry, alerts
 
 
@@ -215,7 +228,15 @@ def test_ecr_repositories_come_from_release_json():
     assert main["registry"]["repositories"] == "${local.release.images}"
     local_release = blocks(TF_ROOT, "locals")["release"]
     assert "images/release.json" in local_release
-    assert set(release()["images"]) == set(STEPS)
+    # every image in release.json gets a repository and its step a role (and vice versa)
+    assert set(release()["images"]) == set(ALL_STEPS)
+    assert set(release()["images"]) == set(_iam_steps())
+
+
+def _iam_steps() -> list[str]:
+    match = re.fullmatch(r"\$\{toset\(\[(.*)\]\)\}", blocks(IAM, "locals")["steps"], re.S)
+    assert match, blocks(IAM, "locals")["steps"]
+    return re.findall(r'"([a-z]+)"', match.group(1))
 
 
 def test_sns_and_log_groups_encrypted():
@@ -226,6 +247,7 @@ def test_sns_and_log_groups_encrypted():
     assert groups["retention_in_days"] == "${var.log_retention_days}"
     retention = blocks(MODULES / "alerts", "variable")["log_retention_days"]
     assert retention["default"] >= 365
+    assert set(ALL_STEPS) <= set(blocks(MODULES / "alerts", "variable")["log_group_streams"]["default"])
 
 
 def test_every_kms_argument_in_root_comes_from_the_cmk():
@@ -276,12 +298,16 @@ def test_identity_policies_have_no_star_resource_unless_justified():
             assert statement.get("condition"), f"{module}/{doc}: Resource * without a condition"
 
 
+# a reference to a policy document's JSON, also of a counted one (data.x.name[*].json)
+DOC_REF = re.compile(r"aws_iam_policy_document\.(\w+)(?:\[[^\]]*\])?\.json")
+
+
 def _merged_statements(docs, name):
     """A policy document's statements, with those of its source_policy_documents."""
     doc = docs[name]
     merged = list(statements(doc))
     for source in as_list(doc.get("source_policy_documents")):
-        for ref in re.findall(r"aws_iam_policy_document\.(\w+)\.json", str(source)):
+        for ref in DOC_REF.findall(str(source)):
             merged.extend(_merged_statements(docs, ref))
     return merged
 
@@ -290,10 +316,14 @@ def _step_documents():
     step_policies = blocks(IAM, "locals")["step_policies"]
     docs = policy_documents(IAM)
     result = {}
-    for step in STEPS:
-        match = re.search(r"aws_iam_policy_document\.(\w+)\.json", step_policies[step])
+    for step in ALL_STEPS:
+        match = DOC_REF.search(step_policies[step])
         result[step] = _merged_statements(docs, match.group(1))
     return result
+
+
+def _actions(statement_list) -> set[str]:
+    return {a for s in statement_list for a in as_list(s.get("actions"))}
 
 
 def test_every_step_gets_only_temporary_warehouse_credentials():
@@ -306,7 +336,9 @@ def test_every_step_gets_only_temporary_warehouse_credentials():
 def test_every_step_has_a_role_and_policy():
     roles = resources(IAM, "aws_iam_role")["step"]
     assert "local.steps" in roles["for_each"]
-    assert set(_step_documents()) == set(STEPS)
+    assert set(_iam_steps()) == set(ALL_STEPS)
+    assert set(blocks(IAM, "locals")["step_policies"]) == set(ALL_STEPS)
+    assert "local.steps" in resources(IAM, "aws_iam_role_policy")["step"]["for_each"]
 
 
 def test_load_and_promote_cannot_write_s3_or_touch_raw():
@@ -338,9 +370,189 @@ def test_transform_reads_raw_and_writes_only_lake():
     assert reads_raw
 
 
+# ----------------------------------------------------------------------------- streaming (MSK Serverless)
+
+
+def test_msk_serverless_cluster_uses_iam_auth_in_private_subnets():
+    cluster = resources(STREAMING, "aws_msk_serverless_cluster")["this"]
+    assert cluster["client_authentication"] == [{"sasl": [{"iam": [{"enabled": True}]}]}]
+    vpc = cluster["vpc_config"][0]
+    assert vpc["subnet_ids"] == "${var.subnet_ids}"
+    assert vpc["security_group_ids"] == ["${aws_security_group.this.id}"]
+    assert cluster["tags"] == "${var.tags}"
+    root = blocks(TF_ROOT, "module")["streaming"]
+    assert root["subnet_ids"] == "${var.private_subnet_ids}"
+    assert root["tags"] == "${local.tags}"
+
+
+def test_msk_security_group_admits_only_security_groups_on_9098():
+    assert set(resources(STREAMING, "aws_security_group")) == {"this"}
+    group = resources(STREAMING, "aws_security_group")["this"]
+    assert "ingress" not in group and "egress" not in group, "inline rules are not allowed"
+    assert group["vpc_id"] == "${var.vpc_id}"
+    assert not resources(STREAMING, "aws_security_group_rule")
+    assert not resources(STREAMING, "aws_vpc_security_group_egress_rule"), "the brokers need no egress"
+    rules = resources(STREAMING, "aws_vpc_security_group_ingress_rule")
+    assert rules
+    for name, rule in rules.items():
+        assert rule["security_group_id"] == "${aws_security_group.this.id}"
+        assert rule["from_port"] == 9098 and rule["to_port"] == 9098 and rule["ip_protocol"] == "tcp", name
+        assert rule["referenced_security_group_id"] == "${each.value}", name
+        assert "var.allowed_security_group_ids" in rule["for_each"], name
+        for key in ("cidr_ipv4", "cidr_ipv6", "prefix_list_id"):
+            assert key not in rule, f"{name}: ingress by {key}"
+    for path in STREAMING.glob("*.tf"):
+        text = path.read_text(encoding="utf-8")
+        assert "0.0.0.0/0" not in text and "::/0" not in text, path.name
+
+
+def test_streaming_module_outputs_what_iam_and_airflow_need():
+    outputs = blocks(STREAMING, "output")
+    assert outputs["cluster_arn"]["value"] == "${aws_msk_serverless_cluster.this.arn}"
+    assert outputs["cluster_name"]["value"] == "${aws_msk_serverless_cluster.this.cluster_name}"
+    assert outputs["cluster_uuid"]["value"] == "${aws_msk_serverless_cluster.this.cluster_uuid}"
+    assert outputs["security_group_id"]["value"] == "${aws_security_group.this.id}"
+    assert outputs["bootstrap_brokers_sasl_iam"]["value"] == \
+        "${data.aws_msk_bootstrap_brokers.this.bootstrap_brokers_sasl_iam}"
+    brokers = blocks(STREAMING, "data")[("aws_msk_bootstrap_brokers", "this")]
+    assert brokers["cluster_arn"] == "${aws_msk_serverless_cluster.this.arn}"
+
+
+def test_streaming_is_optional_and_wired_into_iam():
+    variables = blocks(TF_ROOT, "variable")
+    assert variables["streaming_enabled"]["default"] is True
+    assert variables["streaming_enabled"]["type"] == "bool"
+    modules = blocks(TF_ROOT, "module")
+    assert modules["streaming"]["count"] == "${var.streaming_enabled ? 1 : 0}"
+    iam = modules["iam"]
+    assert iam["kafka_enabled"] == "${var.streaming_enabled}"
+    for attr in ("arn", "name", "uuid"):
+        assert iam[f"kafka_cluster_{attr}"] == f"${{one(module.streaming[*].cluster_{attr})}}"
+    for name in (*KAFKA_TOPIC_VARS, "kafka_consumer_group"):
+        assert iam[name] == f"${{var.{name}}}", name
+    # the Kafka grants exist only with a cluster
+    assert policy_documents(IAM)["ingest_kafka"]["count"] == "${var.kafka_enabled ? 1 : 0}"
+    assert blocks(IAM, "variable")["kafka_enabled"]["default"] is False
+
+
+# ----------------------------------------------------------------------------- lakehouse IAM
+
+KAFKA_ACTIONS = {
+    "KafkaConnect": ({"kafka-cluster:Connect", "kafka-cluster:DescribeCluster"}, ["${var.kafka_cluster_arn}"]),
+    "KafkaReadTopics": ({"kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"},
+                        [f"${{local.kafka_topic_arn_prefix}}/${{var.{t}}}" for t in KAFKA_TOPIC_VARS]),
+    "KafkaConsumerGroup": ({"kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"},
+                           ["${local.kafka_group_arn_prefix}/${var.kafka_consumer_group}"]),
+}
+
+
+def test_ingest_kafka_policy_names_exactly_the_three_topics_and_the_group():
+    kafka = [s for s in _step_documents()["ingest"] if any(a.startswith("kafka") for a in as_list(s.get("actions")))]
+    assert {s["sid"] for s in kafka} == set(KAFKA_ACTIONS)
+    for statement in kafka:
+        actions, resources_ = KAFKA_ACTIONS[statement["sid"]]
+        assert statement.get("effect") == "Allow"
+        assert set(statement["actions"]) == actions, statement["actions"]
+        assert statement["resources"] == resources_, statement["resources"]
+        assert "condition" not in statement and "not_resources" not in statement
+    # the ARN prefixes are the MSK topic/group ARNs of this one cluster
+    local = blocks(IAM, "locals")
+    assert local["kafka_prefix"] == ("arn:${data.aws_partition.current.partition}:kafka:"
+                                     "${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}")
+    for kind, name in (("topic", "kafka_topic_arn_prefix"), ("group", "kafka_group_arn_prefix")):
+        assert f'"${{local.kafka_prefix}}:{kind}/${{var.kafka_cluster_name}}/${{var.kafka_cluster_uuid}}"' in local[name]
+        assert local[name].startswith("${var.kafka_enabled ?")
+
+
+@pytest.mark.parametrize("name", [*KAFKA_TOPIC_VARS, "kafka_consumer_group"])
+def test_kafka_names_cannot_be_iam_wildcards(name):
+    variable = blocks(IAM, "variable")[name]
+    pattern = re.search(r'regex\("([^"]+)"', variable["validation"][0]["condition"]).group(1)
+    assert re.fullmatch(pattern, variable["default"])
+    for bad in ("*", "user_*", "bpm?", "a/b", ""):
+        assert not re.fullmatch(pattern, bad), (name, bad)
+    root = blocks(TF_ROOT, "variable")[name]
+    assert root["default"] == variable["default"], "root and module defaults differ"
+
+
+def test_only_ingest_has_kafka_permissions():
+    for step, docs in _step_documents().items():
+        kafka = {a for a in _actions(docs) if a.split(":")[0] in ("kafka", "kafka-cluster")}
+        if step == "ingest":
+            assert kafka == set().union(*(a for a, _ in KAFKA_ACTIONS.values())), kafka
+        else:
+            assert not kafka, (step, kafka)
+    for module, doc, statement in _identity_statements():
+        for action in as_list(statement.get("actions")):
+            if action.startswith("kafka"):
+                assert (module, doc) == ("iam", "ingest_kafka"), (module, doc, action)
+
+
+def _s3_grants(step):
+    """(action, resource) for every S3 grant of a step's merged policy."""
+    return {(a, r) for s in _step_documents()[step] for a in as_list(s.get("actions")) if a.startswith("s3:")
+            for r in as_list(s.get("resources"))}
+
+
+def _list_prefixes(step):
+    prefixes = set()
+    for statement in _step_documents()[step]:
+        if "s3:ListBucket" in as_list(statement.get("actions")):
+            conditions = as_list(statement.get("condition"))
+            assert any(c.get("variable") == "s3:prefix" for c in conditions), (step, statement.get("sid"))
+            prefixes |= {(statement["resources"][0], v) for c in conditions for v in c["values"]}
+    return prefixes
+
+
+def test_ingest_reads_landing_and_writes_only_bronze():
+    grants = _s3_grants("ingest")
+    writes = {(a, r) for a, r in grants if a.startswith("s3:Put") or a.startswith("s3:Delete")}
+    assert writes == {("s3:PutObject", "${local.lake}/bronze/*"), ("s3:DeleteObject", "${local.lake}/bronze/*")}
+    reads = {r for a, r in grants if a == "s3:GetObject"}
+    assert reads == {"${var.raw_bucket_arn}/${var.landing_prefix}/*", "${local.lake}/bronze/*"}
+    assert _list_prefixes("ingest") == {
+        ("${var.raw_bucket_arn}", "${var.landing_prefix}/*"), ("${var.raw_bucket_arn}", "${var.landing_prefix}/"),
+        ("${local.lake}", "bronze/*"), ("${local.lake}", "bronze/"),
+    }
+    assert not any("raw_objects" in r or "raw_prefix" in r for _, r in grants), "ingest reads landing/ only"
+    actions = _actions(_step_documents()["ingest"])
+    assert {"kms:Decrypt", "kms:GenerateDataKey", "redshift-serverless:GetCredentials"} <= actions
+    assert blocks(TF_ROOT, "module")["iam"]["landing_prefix"] == "${var.landing_prefix}"
+    assert blocks(TF_ROOT, "variable")["landing_prefix"]["default"] == "landing"
+
+
+def test_silver_writes_only_lake_silver_and_has_no_raw():
+    grants = _s3_grants("silver")
+    writes = {(a, r) for a, r in grants if a.startswith("s3:Put") or a.startswith("s3:Delete")}
+    assert writes == {("s3:PutObject", "${local.lake}/silver/*")}
+    assert {r for a, r in grants if a == "s3:GetObject"} == {"${local.lake}/silver/*"}
+    assert _list_prefixes("silver") == {("${local.lake}", "silver/*"), ("${local.lake}", "silver/")}
+    assert {a.split(":")[0] for a in _actions(_step_documents()["silver"])} <= {"s3", "kms", "redshift-serverless",
+                                                                                  "redshift"}
+
+
+def test_gold_has_warehouse_credentials_only():
+    docs = _step_documents()["gold"]
+    assert blocks(IAM, "locals")["step_policies"]["gold"] == "${data.aws_iam_policy_document.warehouse_credentials.json}"
+    assert _actions(docs) == {"redshift-serverless:GetCredentials", "redshift:GetClusterCredentials"}
+    assert not _s3_grants("gold")
+
+
+def test_lakehouse_roles_have_no_star_resources():
+    for step in LAKEHOUSE_STEPS:
+        for statement in _step_documents()[step]:
+            for resource in as_list(statement.get("resources")):
+                assert resource != "*" and not resource.endswith(":*"), (step, resource)
+            for action in as_list(statement.get("actions")):
+                assert "*" not in action, (step, action)
+
+
 # ----------------------------------------------------------------------------- outputs
 
 CONTRACT_VARS = set(re.findall(r"^\| ([A-Z_0-9]+) ", (REPO / "docs" / "contract.md").read_text(encoding="utf-8"), re.M))
+# What the lakehouse's ingest step reads (the streaming half's environment).
+LAKEHOUSE_VARS = {"KAFKA_BOOTSTRAP_SERVERS", "KAFKA_AUTH", "KAFKA_TOPIC_USER_INFO", "KAFKA_TOPIC_WORKOUT",
+                  "KAFKA_TOPIC_BPM", "KAFKA_CONSUMER_GROUP", "LANDING_PREFIX"}
 
 
 def test_no_secret_in_outputs():
@@ -356,9 +568,29 @@ def test_no_secret_in_outputs():
 
 def test_outputs_map_onto_the_pipeline_environment():
     outputs = blocks(TF_ROOT, "output")
-    env = outputs["pipeline_environment"]["value"]
-    assert set(env) <= CONTRACT_VARS, set(env) - CONTRACT_VARS
+    assert outputs["pipeline_environment"]["value"] == "${local.pipeline_environment}"
+    assert outputs["airflow_variables"]["value"]["fitbit_pipeline_env"] == "${jsonencode(local.pipeline_environment)}"
+    env = blocks(TF_ROOT, "locals")["pipeline_environment"]
+    allowed = CONTRACT_VARS | LAKEHOUSE_VARS
+    assert set(env) <= allowed, set(env) - allowed
     assert {"RAW_BUCKET", "LAKE_BUCKET", "AWS_REGION", "WAREHOUSE_JDBC_URL", "REDSHIFT_IAM_ROLE"} <= set(env)
+    assert LAKEHOUSE_VARS <= set(env)
     for var in env:
         assert var.lower() in outputs, f"no single output {var.lower()} for {var}"
-    assert {"airflow_connections", "airflow_variables", "ecr_repository_urls", "step_role_arns", "sns_topic_arn"} <= set(outputs)
+    assert {"airflow_connections", "airflow_variables", "ecr_repository_urls", "step_role_arns", "sns_topic_arn",
+            "msk_cluster_arn"} <= set(outputs)
+    assert outputs["step_role_arns"]["value"] == "${module.iam.role_arns}"
+    assert outputs["msk_cluster_arn"]["value"] == "${one(module.streaming[*].cluster_arn)}"
+
+
+def test_kafka_environment_points_at_msk_with_iam_auth():
+    env = blocks(TF_ROOT, "locals")["pipeline_environment"]
+    local = blocks(TF_ROOT, "locals")
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == "${local.kafka_bootstrap_servers}"
+    assert env["KAFKA_AUTH"] == "${local.kafka_auth}"
+    assert local["kafka_auth"] == '${var.streaming_enabled ? "msk-iam" : "none"}'
+    assert "module.streaming[*].bootstrap_brokers_sasl_iam" in local["kafka_bootstrap_servers"]
+    assert local["kafka_bootstrap_servers"].startswith("${var.streaming_enabled ?")
+    for var in ("KAFKA_TOPIC_USER_INFO", "KAFKA_TOPIC_WORKOUT", "KAFKA_TOPIC_BPM", "KAFKA_CONSUMER_GROUP",
+                "LANDING_PREFIX"):
+        assert env[var] == f"${{var.{var.lower()}}}", var

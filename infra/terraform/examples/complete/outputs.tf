@@ -9,7 +9,7 @@ output "image_registry" {
 }
 
 output "ecr_repository_urls" {
-  description = "ECR repositories of the four step images."
+  description = "ECR repositories of the step images (images/release.json)."
   value       = module.fitbit_pipeline.ecr_repository_urls
 }
 
@@ -36,4 +36,14 @@ output "airflow_variables" {
 output "warehouse_admin_secret_arn" {
   description = "Secrets Manager secret of the warehouse admin (ARN only)."
   value       = module.fitbit_pipeline.warehouse_admin_secret_arn
+}
+
+output "msk_cluster_arn" {
+  description = "MSK Serverless cluster of the workout lakehouse (null when streaming_enabled = false)."
+  value       = module.fitbit_pipeline.msk_cluster_arn
+}
+
+output "msk_security_group_id" {
+  description = "Security group of the MSK cluster; allow egress to it on 9098 from the Airflow workers."
+  value       = module.fitbit_pipeline.msk_security_group_id
 }

@@ -49,3 +49,21 @@ variable "alert_emails" {
   type        = list(string)
   default     = []
 }
+
+variable "streaming_enabled" {
+  description = "MSK Serverless for the workout lakehouse (false: batch pipeline only)."
+  type        = bool
+  default     = true
+}
+
+variable "streaming_allowed_security_group_ids" {
+  description = "Security groups allowed on Kafka (9098); null: the warehouse's."
+  type        = list(string)
+  default     = null
+}
+
+variable "kafka_consumer_group" {
+  description = "Consumer group of the ingest step."
+  type        = string
+  default     = "fitbit-lakehouse"
+}

@@ -13,7 +13,14 @@ locals {
   cluster_dbname = "${local.redshift_prefix}:dbname:${var.cluster_identifier}/${var.database_name}"
   warehouse_arn  = local.serverless ? var.workgroup_arn : var.cluster_arn
 
-  steps = toset(["extract", "transform", "load", "promote"])
+  # Batch steps (fitbit_pipeline DAG) and the workout lakehouse's steps (fitbit_lakehouse DAG).
+  steps = toset(["extract", "transform", "load", "promote", "ingest", "silver", "gold"])
+
+  # MSK IAM resources: arn:PARTITION:kafka:REGION:ACCOUNT:{topic,group}/CLUSTER_NAME/CLUSTER_UUID/NAME.
+  # Null without a cluster (the conditional keeps the null name/uuid out of the template).
+  kafka_prefix           = "arn:${data.aws_partition.current.partition}:kafka:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
+  kafka_topic_arn_prefix = var.kafka_enabled ? "${local.kafka_prefix}:topic/${var.kafka_cluster_name}/${var.kafka_cluster_uuid}" : null
+  kafka_group_arn_prefix = var.kafka_enabled ? "${local.kafka_prefix}:group/${var.kafka_cluster_name}/${var.kafka_cluster_uuid}" : null
 }
 
 ################################################################################
@@ -225,12 +232,142 @@ data "aws_iam_policy_document" "warehouse" {
   }
 }
 
+################################################################################
+# ingest (workout lakehouse): Kafka topics -> lake bronze/ -> warehouse bronze; CSV landing files
+################################################################################
+
+data "aws_iam_policy_document" "ingest" {
+  # Kafka offsets and the read landing files are kept in the warehouse; COPY loads bronze.
+  source_policy_documents = concat(
+    [data.aws_iam_policy_document.warehouse_credentials.json],
+    data.aws_iam_policy_document.ingest_kafka[*].json,
+  )
+
+  statement {
+    sid       = "ListLanding"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [var.raw_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.landing_prefix}/*", "${var.landing_prefix}/"]
+    }
+  }
+
+  statement {
+    sid       = "ReadLanding"
+    effect    = "Allow"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.raw_bucket_arn}/${var.landing_prefix}/*"]
+  }
+
+  statement {
+    sid       = "ListLakeBronze"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [local.lake]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["bronze/*", "bronze/"]
+    }
+  }
+
+  # DeleteObject: the step removes its own orphaned bronze files of an interrupted batch.
+  statement {
+    sid       = "WriteLakeBronze"
+    effect    = "Allow"
+    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = ["${local.lake}/bronze/*"]
+  }
+
+  statement {
+    sid       = "UseBucketKey"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+# MSK Serverless with IAM access control: read the three topics, commit the consumer group's
+# offsets (lag monitoring). Only with a cluster (kafka_enabled).
+data "aws_iam_policy_document" "ingest_kafka" {
+  count = var.kafka_enabled ? 1 : 0
+
+  statement {
+    sid       = "KafkaConnect"
+    effect    = "Allow"
+    actions   = ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"]
+    resources = [var.kafka_cluster_arn]
+  }
+
+  statement {
+    sid     = "KafkaReadTopics"
+    effect  = "Allow"
+    actions = ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"]
+    resources = [
+      "${local.kafka_topic_arn_prefix}/${var.kafka_topic_user_info}",
+      "${local.kafka_topic_arn_prefix}/${var.kafka_topic_workout}",
+      "${local.kafka_topic_arn_prefix}/${var.kafka_topic_bpm}",
+    ]
+  }
+
+  statement {
+    sid       = "KafkaConsumerGroup"
+    effect    = "Allow"
+    actions   = ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"]
+    resources = ["${local.kafka_group_arn_prefix}/${var.kafka_consumer_group}"]
+  }
+}
+
+################################################################################
+# silver: SQL in the warehouse, writes lake silver/ and COPYs it in (with the COPY role)
+################################################################################
+
+data "aws_iam_policy_document" "silver" {
+  source_policy_documents = [data.aws_iam_policy_document.warehouse_credentials.json]
+
+  statement {
+    sid       = "ListLakeSilver"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [local.lake]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["silver/*", "silver/"]
+    }
+  }
+
+  statement {
+    sid       = "WriteLakeSilver"
+    effect    = "Allow"
+    actions   = ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"]
+    resources = ["${local.lake}/silver/*"]
+  }
+
+  statement {
+    sid       = "UseBucketKey"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }
+}
+
 locals {
   step_policies = {
     extract   = data.aws_iam_policy_document.extract.json
     transform = data.aws_iam_policy_document.transform.json
     load      = data.aws_iam_policy_document.warehouse.json
     promote   = data.aws_iam_policy_document.warehouse.json
+    ingest    = data.aws_iam_policy_document.ingest.json
+    silver    = data.aws_iam_policy_document.silver.json
+    # gold only runs SQL in the warehouse (schemas silver -> gold): credentials and nothing else.
+    gold = data.aws_iam_policy_document.warehouse_credentials.json
   }
 }
 

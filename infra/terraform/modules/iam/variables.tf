@@ -14,6 +14,12 @@ variable "raw_prefix" {
   default     = "raw"
 }
 
+variable "landing_prefix" {
+  description = "Prefix of the CSV landing files in the raw bucket (LANDING_PREFIX); ingest reads only below it."
+  type        = string
+  default     = "landing"
+}
+
 variable "lake_bucket_arn" {
   description = "ARN of the lake bucket."
   type        = string
@@ -63,6 +69,74 @@ variable "warehouse_db_user" {
   description = "Database user for GetClusterCredentials (provisioned only)."
   type        = string
   default     = "fitbit_pipeline"
+}
+
+variable "kafka_enabled" {
+  description = "Grant the ingest role access to an MSK cluster with IAM access control (kafka_cluster_* must be set)."
+  type        = bool
+  default     = false
+}
+
+variable "kafka_cluster_arn" {
+  description = "ARN of the MSK cluster (kafka_enabled)."
+  type        = string
+  default     = null
+}
+
+variable "kafka_cluster_name" {
+  description = "Name of the MSK cluster, part of its topic and group ARNs (kafka_enabled)."
+  type        = string
+  default     = null
+}
+
+variable "kafka_cluster_uuid" {
+  description = "UUID of the MSK cluster, part of its topic and group ARNs (kafka_enabled)."
+  type        = string
+  default     = null
+}
+
+variable "kafka_topic_user_info" {
+  description = "KAFKA_TOPIC_USER_INFO: the user_info topic ingest reads."
+  type        = string
+  default     = "user_info"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9._-]{1,249}$", var.kafka_topic_user_info))
+    error_message = "A Kafka topic name: letters, digits, '.', '_' and '-' (no IAM wildcard)."
+  }
+}
+
+variable "kafka_topic_workout" {
+  description = "KAFKA_TOPIC_WORKOUT: the workout topic ingest reads."
+  type        = string
+  default     = "workout"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9._-]{1,249}$", var.kafka_topic_workout))
+    error_message = "A Kafka topic name: letters, digits, '.', '_' and '-' (no IAM wildcard)."
+  }
+}
+
+variable "kafka_topic_bpm" {
+  description = "KAFKA_TOPIC_BPM: the bpm topic ingest reads."
+  type        = string
+  default     = "bpm"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9._-]{1,249}$", var.kafka_topic_bpm))
+    error_message = "A Kafka topic name: letters, digits, '.', '_' and '-' (no IAM wildcard)."
+  }
+}
+
+variable "kafka_consumer_group" {
+  description = "KAFKA_CONSUMER_GROUP: the consumer group whose offsets ingest commits."
+  type        = string
+  default     = "fitbit-lakehouse"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9._-]{1,249}$", var.kafka_consumer_group))
+    error_message = "Consumer group: letters, digits, '.', '_' and '-' (no IAM wildcard)."
+  }
 }
 
 variable "trusted_services" {

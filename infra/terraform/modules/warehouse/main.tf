@@ -28,7 +28,7 @@ data "aws_iam_policy_document" "copy_assume" {
 
 resource "aws_iam_role" "copy" {
   name                 = "${var.name}-redshift-copy"
-  description          = "Assumed by Redshift for COPY from the lake bucket (read only)."
+  description          = "Assumed by Redshift for COPY from the lake bucket (read only: staging/, bronze/, silver/, load manifests)."
   assume_role_policy   = data.aws_iam_policy_document.copy_assume.json
   max_session_duration = 3600
   tags                 = var.tags
@@ -47,6 +47,14 @@ data "aws_iam_policy_document" "copy" {
     effect    = "Allow"
     actions   = ["s3:GetObject"]
     resources = ["${var.lake_bucket_arn}/staging/*"]
+  }
+
+  # The workout lakehouse: ingest COPYs bronze/ Parquet, silver COPYs silver/ Parquet.
+  statement {
+    sid       = "ReadLakehouseParquet"
+    effect    = "Allow"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.lake_bucket_arn}/bronze/*", "${var.lake_bucket_arn}/silver/*"]
   }
 
   # COPY ... MANIFEST reads the load manifest that names exactly the run's files.

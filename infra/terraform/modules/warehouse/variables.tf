@@ -38,7 +38,7 @@ variable "kms_key_arn" {
 }
 
 variable "lake_bucket_arn" {
-  description = "ARN of the lake bucket that COPY reads (staging/ only)."
+  description = "ARN of the lake bucket that COPY reads (staging/, bronze/, silver/ and the load manifests)."
   type        = string
 }
 

@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
 @Command(
     name = "pipeline",
     mixinStandardHelpOptions = true,
-    description = "Fitbit intraday pipeline: raw JSON in S3 -> Parquet lake -> warehouse.",
+    description = {
+      "Fitbit intraday data platform: the weekly batch pipeline (raw JSON in S3 -> Parquet lake ->",
+      "warehouse) and the workout lakehouse (stream: Kafka -> bronze -> silver -> gold)."
+    },
     subcommands = {
       RunCommand.class,
       LocalStepCommand.Extract.class,
@@ -16,7 +19,8 @@ import picocli.CommandLine.Command;
       LocalStepCommand.Promote.class,
       ServeCommand.class,
       SeedCommand.class,
-      QueryCommand.class
+      QueryCommand.class,
+      StreamCommand.class
     })
 public final class Launcher implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -17,6 +17,17 @@ record LauncherContext(Map<String, String> env, Path stateDir, Clock clock) {
     return new LauncherContext(System.getenv(), Path.of(state).toAbsolutePath(), Clock.systemUTC());
   }
 
+  /** The lakehouse on the environment's servers, logging like the step images do. */
+  io.fitbitpipeline.core.lakehouse.Lakehouse lakehouse(LocalEnvironment environment)
+      throws java.io.IOException {
+    EventLog log =
+        new EventLog(System.out, EventLog.formatFrom(env), clock, Manifests.objectMapper());
+    Path work = stateDir.resolve("work");
+    java.nio.file.Files.createDirectories(work);
+    return new io.fitbitpipeline.core.lakehouse.Lakehouse(
+        environment.config(), environment.lakehouse(), environment.store(), log, clock, work);
+  }
+
   Pipeline pipeline(LocalEnvironment environment) throws java.io.IOException {
     EventLog log =
         new EventLog(System.out, EventLog.formatFrom(env), clock, Manifests.objectMapper());

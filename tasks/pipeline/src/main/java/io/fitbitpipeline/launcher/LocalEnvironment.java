@@ -4,6 +4,8 @@ import io.fitbitpipeline.core.config.PipelineConfig;
 import io.fitbitpipeline.core.config.S3Clients;
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.S3ObjectStore;
+import io.fitbitpipeline.core.lakehouse.LakehouseConfig;
+import io.fitbitpipeline.localstack.LocalKafka;
 import io.fitbitpipeline.localstack.LocalPostgres;
 import io.fitbitpipeline.localstack.LocalS3;
 import java.io.PrintStream;
@@ -21,19 +23,40 @@ final class LocalEnvironment implements AutoCloseable {
   private final ObjectStore store;
   private final LocalS3 s3;
   private final LocalPostgres postgres;
+  private final LakehouseConfig lakehouse;
+  private final LocalKafka kafka;
 
-  private LocalEnvironment(PipelineConfig config, LocalS3 s3, LocalPostgres postgres) {
+  private LocalEnvironment(
+      PipelineConfig config,
+      LocalS3 s3,
+      LocalPostgres postgres,
+      LakehouseConfig lakehouse,
+      LocalKafka kafka) {
     this.config = config;
     this.store = new S3ObjectStore(S3Clients.create(config));
     this.s3 = s3;
     this.postgres = postgres;
+    this.lakehouse = lakehouse;
+    this.kafka = kafka;
   }
 
+  /** The batch pipeline's servers: S3 and the warehouse. */
   static LocalEnvironment open(Map<String, String> env, Path stateDir, PrintStream out)
       throws Exception {
+    return open(env, stateDir, out, false);
+  }
+
+  /**
+   * @param withKafka also a Kafka broker (the lakehouse), embedded unless KAFKA_BOOTSTRAP_SERVERS
+   *     names one; starting it costs seconds, so batch commands do without
+   */
+  static LocalEnvironment open(
+      Map<String, String> env, Path stateDir, PrintStream out, boolean withKafka) throws Exception {
     PipelineConfig config = PipelineConfig.fromEnvironment(env);
+    LakehouseConfig lakehouse = LakehouseConfig.fromEnvironment(env);
     LocalS3 s3 = null;
     LocalPostgres postgres = null;
+    LocalKafka kafka = null;
     try {
       if (config.s3Endpoint().isEmpty()
           && !"false".equalsIgnoreCase(env.get("PIPELINE_EMBEDDED_S3"))) {
@@ -57,6 +80,15 @@ final class LocalEnvironment implements AutoCloseable {
                 + ", data in "
                 + stateDir.resolve("postgres"));
       }
+      if (withKafka && lakehouse.bootstrapServers().isBlank()) {
+        kafka = LocalKafka.start(stateDir.resolve("kafka"));
+        lakehouse = lakehouse.withBootstrapServers(kafka.bootstrapServers());
+        out.println(
+            "embedded Kafka broker (Amazon MSK stand-in) at "
+                + kafka.bootstrapServers()
+                + ", data in "
+                + stateDir.resolve("kafka"));
+      }
     } catch (Exception e) {
       if (s3 != null) {
         s3.close();
@@ -64,9 +96,12 @@ final class LocalEnvironment implements AutoCloseable {
       if (postgres != null) {
         postgres.close();
       }
+      if (kafka != null) {
+        kafka.close();
+      }
       throw e;
     }
-    LocalEnvironment environment = new LocalEnvironment(config, s3, postgres);
+    LocalEnvironment environment = new LocalEnvironment(config, s3, postgres, lakehouse, kafka);
     environment.store.ensureBucket(config.rawBucket());
     environment.store.ensureBucket(config.lakeBucket());
     return environment;
@@ -78,6 +113,10 @@ final class LocalEnvironment implements AutoCloseable {
 
   ObjectStore store() {
     return store;
+  }
+
+  LakehouseConfig lakehouse() {
+    return lakehouse;
   }
 
   boolean embeddedWarehouse() {
@@ -103,11 +142,17 @@ final class LocalEnvironment implements AutoCloseable {
     vars.put("WAREHOUSE_USER", config.warehouseUser());
     vars.put("WAREHOUSE_PASSWORD", config.warehousePassword());
     vars.put("WAREHOUSE_DIALECT", config.dialect());
+    if (!lakehouse.bootstrapServers().isBlank()) {
+      vars.put("KAFKA_BOOTSTRAP_SERVERS", lakehouse.bootstrapServers());
+    }
     return vars;
   }
 
   @Override
   public void close() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
     if (s3 != null) {
       s3.close();
     }

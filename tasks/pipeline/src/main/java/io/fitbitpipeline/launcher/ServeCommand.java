@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts the local S3-API server and PostgreSQL, creates buckets and schemas, writes the",
-      "variables that reach them to --env-file, and serves until stopped (SIGTERM or Ctrl-C).",
-      "Step commands, the step jars and the Airflow DAG in local mode then use these servers."
+      "Starts the local S3-API server, PostgreSQL and a Kafka broker, creates buckets and",
+      "schemas, writes the variables that reach them to --env-file, and serves until stopped",
+      "(SIGTERM or Ctrl-C). Step commands, the step jars and the Airflow DAGs in local mode",
+      "then use these servers."
     })
 final class ServeCommand implements Callable<Integer> {
   @Option(
@@ -25,12 +26,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "KEY=VALUE lines")
   Path envFile;
 
+  @Option(names = "--no-kafka", description = "without the Kafka broker (the batch pipeline only)")
+  boolean noKafka;
+
   @Override
   public Integer call() throws Exception {
     LauncherContext context = LauncherContext.fromSystem();
     CountDownLatch stopped = new CountDownLatch(1);
     LocalEnvironment environment =
-        LocalEnvironment.open(context.env(), context.stateDir(), System.out);
+        LocalEnvironment.open(context.env(), context.stateDir(), System.out, !noKafka);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -42,6 +46,7 @@ final class ServeCommand implements Callable<Integer> {
                   }
                   stopped.countDown();
                 }));
+    // Both halves' migrations: one warehouse, one schema history.
     context.pipeline(environment).migrate();
     StringBuilder lines = new StringBuilder();
     environment.variables().forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));

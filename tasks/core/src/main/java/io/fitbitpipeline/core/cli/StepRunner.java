@@ -1,16 +1,11 @@
 package io.fitbitpipeline.core.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fitbitpipeline.core.config.ConfigurationException;
 import io.fitbitpipeline.core.run.RunId;
 import io.fitbitpipeline.core.run.StepName;
 import io.fitbitpipeline.core.run.Window;
 import io.fitbitpipeline.core.step.Pipeline;
-import io.fitbitpipeline.core.step.StepFailure;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.sql.SQLException;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Runs one step from its options and turns the outcome into an exit code Airflow can act on: 0
@@ -18,8 +13,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * previous step's output is missing. Failures print one line on stderr.
  */
 public final class StepRunner {
-  public static final int BAD_USAGE = 2;
-  public static final int INFRASTRUCTURE = StepFailure.INFRASTRUCTURE;
+  public static final int BAD_USAGE = ExitCodes.BAD_USAGE;
+  public static final int INFRASTRUCTURE = ExitCodes.INFRASTRUCTURE;
 
   private final Pipeline pipeline;
   private final PrintStream out;
@@ -32,40 +27,23 @@ public final class StepRunner {
   }
 
   public int run(StepName step, StepOptions options, boolean dryRun) {
-    try {
-      Window window = options.window();
-      RunId run = options.runId();
-      pipeline.migrate();
-      switch (step) {
-        case EXTRACT -> pipeline.extractor().run(options.activity(), window, run, dryRun);
-        case TRANSFORM -> pipeline.transformer().run(options.activity(), window, run);
-        case LOAD -> pipeline.loader().run(options.activity(), window, run);
-        case PROMOTE -> {
-          ObjectNode report = pipeline.promoter().run(options.activitiesOrAll(), window, run);
-          // The last stdout line: Airflow's DockerOperator pushes it to XCom.
-          out.println(report.toString());
-        }
-      }
-      return 0;
-    } catch (StepFailure e) {
-      return fail(e.getMessage(), e.exitCode());
-    } catch (IllegalArgumentException e) {
-      return fail(e.getMessage(), BAD_USAGE);
-    } catch (ConfigurationException e) {
-      return fail(e.getMessage(), INFRASTRUCTURE);
-    } catch (SQLException e) {
-      return fail("warehouse: " + e.getMessage(), INFRASTRUCTURE);
-    } catch (IOException | SdkException e) {
-      return fail("storage: " + e.getMessage(), INFRASTRUCTURE);
-    }
-  }
-
-  private int fail(String message, int code) {
-    err.println("ERROR: " + oneLine(message));
-    return code;
-  }
-
-  static String oneLine(String message) {
-    return message == null ? "unknown error" : message.replaceAll("\\s*\\R\\s*", " | ");
+    return new ExitCodes(err)
+        .run(
+            () -> {
+              Window window = options.window();
+              RunId run = options.runId();
+              pipeline.migrate();
+              switch (step) {
+                case EXTRACT -> pipeline.extractor().run(options.activity(), window, run, dryRun);
+                case TRANSFORM -> pipeline.transformer().run(options.activity(), window, run);
+                case LOAD -> pipeline.loader().run(options.activity(), window, run);
+                case PROMOTE -> {
+                  ObjectNode report =
+                      pipeline.promoter().run(options.activitiesOrAll(), window, run);
+                  // The last stdout line: Airflow's DockerOperator pushes it to XCom.
+                  out.println(report.toString());
+                }
+              }
+            });
   }
 }

@@ -47,6 +47,21 @@ public final class LakeLayout {
         + ".parquet";
   }
 
+  /** A bronze file of the lakehouse: one batch's records of one source and date. */
+  public String bronzeFile(String source, LocalDate date, String batchId) {
+    return "bronze/" + source + "/date=" + date + "/" + batchId + ".parquet";
+  }
+
+  /** The COPY manifest of one lakehouse batch's files of one table. */
+  public String lakehouseManifest(String stage, String batchId, String table) {
+    return "manifests/" + stage + "/" + batchId + "/" + table + ".json";
+  }
+
+  /** The events one silver run conformed, as Parquet (what it loads into silver.batch_*). */
+  public String silverBatchFile(RunId run, String table) {
+    return "silver/batches/" + run.keySafe() + "/" + table + ".parquet";
+  }
+
   public String quarantined(Activity activity, String rawKey) {
     return "quarantine/" + activity.id() + "/" + rawKey;
   }

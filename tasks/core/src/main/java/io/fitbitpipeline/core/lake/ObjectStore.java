@@ -22,6 +22,9 @@ public interface ObjectStore {
 
   boolean exists(String bucket, String key);
 
+  /** Deletes the object; deleting a missing object is not an error. */
+  void delete(String bucket, String key);
+
   /** Creates the bucket when it is missing (local stacks; in AWS Terraform creates them). */
   void ensureBucket(String bucket);
 }

@@ -82,6 +82,11 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public void delete(String bucket, String key) {
+    s3.deleteObject(b -> b.bucket(bucket).key(key));
+  }
+
+  @Override
   public void ensureBucket(String bucket) {
     try {
       s3.headBucket(b -> b.bucket(bucket));

@@ -27,6 +27,7 @@ public final class ParquetTableWriter implements Closeable {
   private final ParquetWriter<GenericRecord> writer;
   private final GenericData.Record record;
   private long rows;
+  private boolean closed;
 
   public ParquetTableWriter(WarehouseTable table, Path file) throws IOException {
     this.table = table;
@@ -51,10 +52,20 @@ public final class ParquetTableWriter implements Closeable {
     return this;
   }
 
+  /**
+   * Sets column {@code index} from a plain Java value (LocalDate, LocalDateTime, Instant, a number
+   * of any width, text, Boolean), converted to the column's Parquet representation.
+   */
+  public ParquetTableWriter setValue(int index, Object value) {
+    record.put(index, TableSchemas.toParquet(table.columns().get(index), value));
+    return this;
+  }
+
   /** Writes the current row. */
-  public void write() throws IOException {
+  public ParquetTableWriter write() throws IOException {
     writer.write(record);
     rows++;
+    return this;
   }
 
   public long rows() {
@@ -71,6 +82,10 @@ public final class ParquetTableWriter implements Closeable {
 
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     writer.close();
   }
 }

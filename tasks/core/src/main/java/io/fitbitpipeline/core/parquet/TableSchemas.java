@@ -40,12 +40,36 @@ public final class TableSchemas {
       case SMALLINT, INTEGER -> Schema.create(Schema.Type.INT);
       case BIGINT -> Schema.create(Schema.Type.LONG);
       case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
+      case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
       case DATE -> LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
       // No zone: Fitbit times are the device's wall clock (Parquet isAdjustedToUTC=false).
       case TIMESTAMP ->
           LogicalTypes.localTimestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
       case TIMESTAMPTZ ->
           LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+    };
+  }
+
+  /** A plain Java value as the Avro value of {@code column}'s Parquet type. */
+  public static Object toParquet(Column column, Object value) {
+    if (value == null) {
+      return null;
+    }
+    return switch (column.type()) {
+      case SMALLINT, INTEGER -> ((Number) value).intValue();
+      case BIGINT -> ((Number) value).longValue();
+      case DOUBLE -> ((Number) value).doubleValue();
+      case DATE -> (int) ((LocalDate) value).toEpochDay();
+      case TIMESTAMP -> {
+        LocalDateTime time = (LocalDateTime) value;
+        yield time.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + time.getNano() / 1000;
+      }
+      case TIMESTAMPTZ -> {
+        java.time.Instant instant = (java.time.Instant) value;
+        yield instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+      }
+      case TEXT -> value.toString();
+      case BOOLEAN -> (Boolean) value;
     };
   }
 

@@ -30,8 +30,17 @@ public final class PipelineRuns {
   /** Records that a step started; returns its start time for {@link #finished}. */
   public Instant started(RunId run, Activity activity, StepName step, Window window)
       throws SQLException {
+    return started(run, activity.id(), step.id(), window);
+  }
+
+  /**
+   * The same for any part of the platform: {@code subject} goes to the activity column (the
+   * lakehouse writes its topic or source there), {@code step} to the step column.
+   */
+  public Instant started(RunId run, String subject, String step, Window window)
+      throws SQLException {
     Instant now = clock.instant();
-    write(run, activity, step, window, "running", now, null, new StepStats(), null);
+    write(run, subject, step, window, "running", now, null, new StepStats(), null);
     return now;
   }
 
@@ -45,13 +54,26 @@ public final class PipelineRuns {
       StepStats stats,
       String message)
       throws SQLException {
-    write(run, activity, step, window, status, startedAt, clock.instant(), stats, message);
+    finished(run, activity.id(), step.id(), window, startedAt, status, stats, message);
+  }
+
+  public void finished(
+      RunId run,
+      String subject,
+      String step,
+      Window window,
+      Instant startedAt,
+      String status,
+      StepStats stats,
+      String message)
+      throws SQLException {
+    write(run, subject, step, window, status, startedAt, clock.instant(), stats, message);
   }
 
   private void write(
       RunId run,
-      Activity activity,
-      StepName step,
+      String subject,
+      String step,
       Window window,
       String status,
       Instant startedAt,
@@ -72,13 +94,13 @@ public final class PipelineRuns {
                       + " points_rejected, duplicates, rows_per_table, message)"
                       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         delete.setString(1, run.value());
-        delete.setString(2, activity.id());
-        delete.setString(3, step.id());
+        delete.setString(2, subject);
+        delete.setString(3, step);
         delete.executeUpdate();
         int i = 1;
         insert.setString(i++, run.value());
-        insert.setString(i++, activity.id());
-        insert.setString(i++, step.id());
+        insert.setString(i++, subject);
+        insert.setString(i++, step);
         insert.setObject(i++, window.from());
         insert.setObject(i++, window.to());
         insert.setString(i++, status);

@@ -7,6 +7,7 @@ public enum ColumnType {
   INTEGER,
   BIGINT,
   DOUBLE,
+  BOOLEAN,
   DATE,
   /** Local wall-clock time without a zone (Fitbit's device time). */
   TIMESTAMP,

@@ -34,6 +34,11 @@ public final class PostgresDialect implements WarehouseDialect {
   }
 
   @Override
+  public String secondsBetween(String from, String to) {
+    return "EXTRACT(EPOCH FROM (" + to + " - " + from + "))";
+  }
+
+  @Override
   public String createTable(WarehouseTable table, String schema, boolean withKey) {
     return createTableBody(table, schema, withKey);
   }
@@ -61,7 +66,7 @@ public final class PostgresDialect implements WarehouseDialect {
         "COPY "
             + load.target()
             + " ("
-            + load.table().columnList()
+            + load.table().quotedColumnList()
             + ") FROM STDIN WITH (FORMAT text)";
     long rows = 0;
     Path temp = Files.createTempFile("fitbit-load-", ".parquet");

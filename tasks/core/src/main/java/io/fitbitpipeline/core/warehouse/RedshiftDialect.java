@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Amazon Redshift: DISTKEY(user_id) so a user's rows sit on one slice, sort keys on the table key
@@ -17,7 +18,26 @@ import java.util.Set;
 public final class RedshiftDialect implements WarehouseDialect {
   /** Identifiers and short codes; everything else of type TEXT may be long (reasons, keys). */
   private static final Set<String> SHORT_TEXT =
-      Set.of("user_id", "activity", "status", "step", "zone_name", "content_hash", "raw_time");
+      Set.of(
+          "user_id",
+          "activity",
+          "status",
+          "step",
+          "zone_name",
+          "content_hash",
+          "raw_time",
+          // The lakehouse's identifiers and codes.
+          "topic",
+          "source",
+          "etag",
+          "batch_id",
+          "mac_address",
+          "update_type",
+          "action",
+          "sex",
+          "gender",
+          "state",
+          "age");
 
   private final LakeLayout lake;
   private final String iamRole;
@@ -41,6 +61,12 @@ public final class RedshiftDialect implements WarehouseDialect {
   }
 
   @Override
+  public String secondsBetween(String from, String to) {
+    // Redshift has no EXTRACT(EPOCH FROM interval); DATEDIFF counts whole units.
+    return "(DATEDIFF(microsecond, " + from + ", " + to + ") / 1000000.0)";
+  }
+
+  @Override
   public String createTable(WarehouseTable table, String schema, boolean withKey) {
     // Redshift does not enforce keys; declared ones still inform the planner.
     boolean byUser = table.columns().stream().anyMatch(c -> c.name().equals("user_id"));
@@ -49,7 +75,7 @@ public final class RedshiftDialect implements WarehouseDialect {
     return createTableBody(table, schema, withKey)
         + (byUser ? "\nDISTKEY (user_id)" : "\nDISTSTYLE AUTO")
         + "\nSORTKEY ("
-        + String.join(", ", sortKey)
+        + sortKey.stream().map(WarehouseDialect::quote).collect(Collectors.joining(", "))
         + ")\nENCODE AUTO";
   }
 
@@ -68,7 +94,7 @@ public final class RedshiftDialect implements WarehouseDialect {
     return "COPY "
         + load.target()
         + " ("
-        + load.table().columnList()
+        + load.table().quotedColumnList()
         + ")\nFROM '"
         + lake.uri(load.copyManifestKey())
         + "'\nIAM_ROLE '"

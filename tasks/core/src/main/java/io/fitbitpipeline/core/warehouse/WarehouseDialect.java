@@ -23,21 +23,43 @@ public interface WarehouseDialect {
       case INTEGER -> "INTEGER";
       case BIGINT -> "BIGINT";
       case DOUBLE -> "DOUBLE PRECISION";
+      case BOOLEAN -> "BOOLEAN";
       case DATE -> "DATE";
       case TIMESTAMP -> "TIMESTAMP";
       case TIMESTAMPTZ -> "TIMESTAMPTZ";
     };
   }
 
+  /**
+   * The column names of the contracts that are reserved words in Redshift or PostgreSQL (Kafka's
+   * partition and offset, the raw text of a rejected record): always written in double quotes.
+   */
+  java.util.Set<String> RESERVED = java.util.Set.of("partition", "offset", "raw");
+
+  /** The identifier as SQL: quoted when it is a reserved word, as it is otherwise. */
+  static String quote(String name) {
+    return RESERVED.contains(name) ? "\"" + name + "\"" : name;
+  }
+
+  /**
+   * Seconds from {@code from} to {@code to}, two TIMESTAMP expressions, as an exact number with the
+   * fractions of a second.
+   */
+  String secondsBetween(String from, String to);
+
   /** CREATE TABLE IF NOT EXISTS with the columns and, when asked, the primary key. */
   default String createTableBody(WarehouseTable table, String schema, boolean withKey) {
     String columns =
         table.columns().stream()
-            .map(c -> "  " + c.name() + " " + sqlType(c) + (c.nullable() ? "" : " NOT NULL"))
+            .map(c -> "  " + quote(c.name()) + " " + sqlType(c) + (c.nullable() ? "" : " NOT NULL"))
             .collect(Collectors.joining(",\n"));
     String key =
         withKey && !table.key().isEmpty()
-            ? ",\n  PRIMARY KEY (" + String.join(", ", table.key()) + ")"
+            ? ",\n  PRIMARY KEY ("
+                + table.key().stream()
+                    .map(WarehouseDialect::quote)
+                    .collect(Collectors.joining(", "))
+                + ")"
             : "";
     return "CREATE TABLE IF NOT EXISTS "
         + schema

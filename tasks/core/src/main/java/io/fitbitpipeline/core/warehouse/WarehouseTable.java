@@ -30,6 +30,13 @@ public record WarehouseTable(
     return columns.stream().map(Column::name).collect(Collectors.joining(", "));
   }
 
+  /** The column list for SQL, reserved words quoted. */
+  public String quotedColumnList() {
+    return columns.stream()
+        .map(c -> WarehouseDialect.quote(c.name()))
+        .collect(Collectors.joining(", "));
+  }
+
   /** SQL that turns the day column into the user-day's date. */
   public String dayExpression(String alias) {
     return "ts".equals(dayColumn) ? "CAST(" + alias + ".ts AS DATE)" : alias + "." + dayColumn;

@@ -1,6 +1,7 @@
 package io.fitbitpipeline.core.step;
 
 import io.fitbitpipeline.core.config.PipelineConfig;
+import io.fitbitpipeline.localstack.LocalKafka;
 import io.fitbitpipeline.localstack.LocalPostgres;
 import io.fitbitpipeline.localstack.LocalS3;
 import java.nio.file.Files;
@@ -9,29 +10,47 @@ import java.util.Map;
 
 /**
  * The real servers the integration tests talk to, started once per test JVM: PostgreSQL on loopback
- * and s3proxy in process. Tests isolate themselves with fresh buckets and schemas.
+ * and s3proxy in process, and a Kafka broker (a child process) when a test asks for it. Tests
+ * isolate themselves with fresh buckets, schemas or databases, and topics.
  */
-final class LocalServers {
+public final class LocalServers {
   private static LocalServers instance;
 
-  final LocalPostgres postgres;
-  final LocalS3 s3;
+  public final LocalPostgres postgres;
+  public final LocalS3 s3;
+  private final Path root;
+  private LocalKafka kafka;
 
-  private LocalServers(LocalPostgres postgres, LocalS3 s3) {
+  private LocalServers(LocalPostgres postgres, LocalS3 s3, Path root) {
     this.postgres = postgres;
     this.s3 = s3;
+    this.root = root;
   }
 
-  static synchronized LocalServers get() throws Exception {
+  /** The broker, started on first use (it takes seconds; the batch tests never need it). */
+  public synchronized LocalKafka kafka() throws java.io.IOException {
+    if (kafka == null) {
+      kafka = LocalKafka.start(root.resolve("kafka"));
+    }
+    return kafka;
+  }
+
+  public static synchronized LocalServers get() throws Exception {
     if (instance == null) {
       Path root = Files.createTempDirectory("fitbit-it-");
       LocalPostgres postgres = LocalPostgres.start(root.resolve("postgres"));
       LocalS3 s3 = LocalS3.start(root.resolve("s3"));
-      instance = new LocalServers(postgres, s3);
+      instance = new LocalServers(postgres, s3, root);
+      LocalServers servers = instance;
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
+                    synchronized (servers) {
+                      if (servers.kafka != null) {
+                        servers.kafka.close();
+                      }
+                    }
                     postgres.close();
                     try {
                       s3.close();
@@ -43,7 +62,7 @@ final class LocalServers {
     return instance;
   }
 
-  PipelineConfig config(String rawBucket, String lakeBucket) {
+  public PipelineConfig config(String rawBucket, String lakeBucket) {
     return PipelineConfig.fromEnvironment(
             Map.of("RAW_BUCKET", rawBucket, "LAKE_BUCKET", lakeBucket, "RAW_PREFIX", "raw"))
         .withS3(

@@ -1,0 +1,26 @@
+package io.fitbitpipeline.gold;
+
+import io.fitbitpipeline.core.cli.LakehouseStepApp;
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The lakehouse's gold stage as a container entrypoint; all the work is in fitbit-core. */
+@TopCommand
+@Command(
+    name = "gold",
+    mixinStandardHelpOptions = true,
+    description = "Recomputes the gold tables for the workouts and gym visits that silver changed.")
+public class GoldCommand implements Callable<Integer> {
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description = "ties the stages of one run together")
+  String runId;
+
+  @Override
+  public Integer call() {
+    return LakehouseStepApp.fromSystem().gold(runId);
+  }
+}
