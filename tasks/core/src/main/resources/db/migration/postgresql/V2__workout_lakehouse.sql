@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS silver.users (
 
 CREATE TABLE IF NOT EXISTS silver.gym_logs (
   mac_address TEXT NOT NULL,
-  gym BIGINT NOT NULL,
+  gym TEXT NOT NULL,
   login TIMESTAMP NOT NULL,
   logout TIMESTAMP NOT NULL,
   PRIMARY KEY (mac_address, gym, login)
@@ -200,7 +200,7 @@ CREATE TABLE IF NOT EXISTS silver.registration_events (
 
 CREATE TABLE IF NOT EXISTS silver.gym_login_events (
   mac_address TEXT NOT NULL,
-  gym BIGINT NOT NULL,
+  gym TEXT NOT NULL,
   login TIMESTAMP NOT NULL,
   logout TIMESTAMP NOT NULL,
   object_key TEXT NOT NULL,
@@ -283,7 +283,7 @@ CREATE TABLE IF NOT EXISTS silver.batch_registration_events (
 
 CREATE TABLE IF NOT EXISTS silver.batch_gym_login_events (
   mac_address TEXT NOT NULL,
-  gym BIGINT NOT NULL,
+  gym TEXT NOT NULL,
   login TIMESTAMP NOT NULL,
   logout TIMESTAMP NOT NULL,
   object_key TEXT NOT NULL,
@@ -308,7 +308,7 @@ CREATE TABLE IF NOT EXISTS gold.workout_bpm_summary (
 
 CREATE TABLE IF NOT EXISTS gold.gym_summary (
   date DATE NOT NULL,
-  gym BIGINT NOT NULL,
+  gym TEXT NOT NULL,
   mac_address TEXT NOT NULL,
   workout_id BIGINT NOT NULL,
   session_id BIGINT NOT NULL,

@@ -84,7 +84,7 @@ ENCODE AUTO;
 
 CREATE TABLE IF NOT EXISTS silver.gym_logs (
   mac_address VARCHAR(256) NOT NULL,
-  gym BIGINT NOT NULL,
+  gym VARCHAR(65535) NOT NULL,
   login TIMESTAMP NOT NULL,
   logout TIMESTAMP NOT NULL,
   PRIMARY KEY (mac_address, gym, login)
@@ -254,7 +254,7 @@ ENCODE AUTO;
 
 CREATE TABLE IF NOT EXISTS silver.gym_login_events (
   mac_address VARCHAR(256) NOT NULL,
-  gym BIGINT NOT NULL,
+  gym VARCHAR(65535) NOT NULL,
   login TIMESTAMP NOT NULL,
   logout TIMESTAMP NOT NULL,
   object_key VARCHAR(65535) NOT NULL,
@@ -367,7 +367,7 @@ ENCODE AUTO;
 
 CREATE TABLE IF NOT EXISTS silver.batch_gym_login_events (
   mac_address VARCHAR(256) NOT NULL,
-  gym BIGINT NOT NULL,
+  gym VARCHAR(65535) NOT NULL,
   login TIMESTAMP NOT NULL,
   logout TIMESTAMP NOT NULL,
   object_key VARCHAR(65535) NOT NULL,
@@ -398,7 +398,7 @@ ENCODE AUTO;
 
 CREATE TABLE IF NOT EXISTS gold.gym_summary (
   date DATE NOT NULL,
-  gym BIGINT NOT NULL,
+  gym VARCHAR(65535) NOT NULL,
   mac_address VARCHAR(256) NOT NULL,
   workout_id BIGINT NOT NULL,
   session_id BIGINT NOT NULL,

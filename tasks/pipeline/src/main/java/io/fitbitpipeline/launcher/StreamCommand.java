@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       StreamRunCommand.class,
       SimulateCommand.class,
       DemoCommand.class,
+      StreamBenchCommand.class,
       StreamStageCommand.Ingest.class,
       StreamStageCommand.Silver.class,
       StreamStageCommand.Gold.class

@@ -31,6 +31,12 @@ public record LakehouseConfig(
     for (LakehouseSource source : LakehouseSource.topics()) {
       topics.put(source, get(env, "KAFKA_TOPIC_" + source.name(), source.id()));
     }
+    if (topics.values().stream().distinct().count() < topics.size()) {
+      throw new ConfigurationException(
+          "KAFKA_TOPIC_USER_INFO, KAFKA_TOPIC_WORKOUT and KAFKA_TOPIC_BPM must name three"
+              + " different topics: "
+              + topics.values());
+    }
     int batch;
     try {
       batch = Integer.parseInt(get(env, "LAKEHOUSE_MAX_BATCH_RECORDS", "500000"));
@@ -63,9 +69,11 @@ public record LakehouseConfig(
         if (!protocol.isEmpty()) {
           props.put("security.protocol", protocol);
         }
-        String mechanism = get(env, "KAFKA_SASL_MECHANISM", "");
+        String mechanism = get(env, "KAFKA_SASL_MECHANISM", "").toUpperCase(Locale.ROOT);
         if (!mechanism.isEmpty()) {
           props.put("sasl.mechanism", mechanism);
+          // A mechanism without a protocol would silently fall back to PLAINTEXT.
+          props.putIfAbsent("security.protocol", "SASL_SSL");
           String user = get(env, "KAFKA_SASL_USERNAME", "");
           String module =
               mechanism.startsWith("SCRAM")

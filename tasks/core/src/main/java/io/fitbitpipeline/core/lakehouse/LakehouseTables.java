@@ -110,7 +110,7 @@ public final class LakehouseTables {
           "gym_logs",
           List.of(
               required("mac_address", ColumnType.TEXT),
-              required("gym", ColumnType.BIGINT),
+              required("gym", ColumnType.TEXT),
               required("login", ColumnType.TIMESTAMP),
               required("logout", ColumnType.TIMESTAMP)),
           "mac_address",
@@ -264,7 +264,7 @@ public final class LakehouseTables {
           "gym_login_events",
           List.of(
               required("mac_address", ColumnType.TEXT),
-              required("gym", ColumnType.BIGINT),
+              required("gym", ColumnType.TEXT),
               required("login", ColumnType.TIMESTAMP),
               required("logout", ColumnType.TIMESTAMP),
               required("object_key", ColumnType.TEXT),
@@ -341,7 +341,7 @@ public final class LakehouseTables {
           "gym_summary",
           List.of(
               required("date", ColumnType.DATE),
-              required("gym", ColumnType.BIGINT),
+              required("gym", ColumnType.TEXT),
               required("mac_address", ColumnType.TEXT),
               required("workout_id", ColumnType.BIGINT),
               required("session_id", ColumnType.BIGINT),

@@ -108,7 +108,7 @@ class LakehouseIntegrationTest {
             + T
             + ","
             + (T + 60)
-            + "\naa:01,notanumber,1,2\n");
+            + "\naa:01,5,notanumber,2\n");
     // Profiles: an update sent twice (a duplicate), a user created and deleted.
     lh.send(USER_INFO, 0, "1", profile(1, "new", T - 1000, "09/13/1997", "F", "Austin"));
     lh.send(USER_INFO, 0, "1", profile(1, "update", T - 500, "09/13/1997", "F", "Dallas"));
@@ -250,7 +250,7 @@ class LakehouseIntegrationTest {
             "unknown action \"pause\"",
             "landing/registrations/r1.csv line 5: user_id is not a number",
             "landing/registrations/r1.csv line 6: expected 4 comma-separated fields, found 2",
-            "landing/gym_logins/g1.csv line 5: gym is not a number")) {
+            "landing/gym_logins/g1.csv line 5: login is not a number")) {
       assertTrue(
           reasons.stream().anyMatch(r -> r.startsWith(expected)), expected + " in " + reasons);
     }

@@ -64,7 +64,9 @@ public final class GoldSql {
             + ", s.gender, s.city, s.state, s.min_bpm, s.avg_bpm, s.max_bpm, s.num_recordings"
             + " FROM (SELECT b.user_id, b.workout_id, b.session_id, p.gender, p.city, p.state, "
             + age
-            + " AS age, MIN(b.heartrate) AS min_bpm, AVG(b.heartrate) AS avg_bpm,"
+            // An exact decimal mean: a double sum would depend on the order rows are read.
+            + " AS age, MIN(b.heartrate) AS min_bpm,"
+            + " CAST(AVG(CAST(b.heartrate AS DECIMAL(18, 6))) AS DOUBLE PRECISION) AS avg_bpm,"
             + " MAX(b.heartrate) AS max_bpm, COUNT(*) AS num_recordings"
             + " FROM silver.workout_bpm b JOIN g_sessions k ON "
             + same("b", "k", SESSION_KEY)

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class RecordParser {
   /** Epoch seconds accepted as a time: 1970-01-01 up to (not including) 2100-01-01. */
-  private static final BigDecimal LATEST = BigDecimal.valueOf(4_102_444_800L);
+  private static final BigDecimal LATEST_MICROS = BigDecimal.valueOf(4_102_444_800_000_000L);
 
   private static final DateTimeFormatter DOB =
       DateTimeFormatter.ofPattern("MM/dd/uuuu").withResolverStyle(ResolverStyle.STRICT);
@@ -112,7 +112,7 @@ public final class RecordParser {
       throw new InvalidRecordException("logout " + fields[3] + " is before login " + fields[2]);
     }
     return new Object[] {
-      csvText(fields[0], "mac_address"), csvWholeNumber(fields[1], "gym"), login, logout
+      csvText(fields[0], "mac_address"), csvText(fields[1], "gym"), login, logout
     };
   }
 
@@ -269,11 +269,16 @@ public final class RecordParser {
 
   private static LocalDateTime epochSeconds(BigDecimal seconds, String field, String raw)
       throws InvalidRecordException {
-    if (seconds.signum() < 0 || seconds.compareTo(LATEST) >= 0) {
+    // Rounded to microseconds first, so that nothing rounds into 2100 after the check.
+    BigDecimal micros = seconds.movePointRight(6).setScale(0, RoundingMode.HALF_UP);
+    if (micros.signum() < 0 || micros.compareTo(LATEST_MICROS) >= 0) {
       throw new InvalidRecordException(
           "field '" + field + "' is not epoch seconds between 1970 and 2100: " + abbreviate(raw));
     }
-    long micros = seconds.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
+    return timeOf(micros.longValueExact());
+  }
+
+  private static LocalDateTime timeOf(long micros) {
     return LocalDateTime.ofEpochSecond(
         Math.floorDiv(micros, 1_000_000L),
         (int) Math.floorMod(micros, 1_000_000L) * 1000,
