@@ -76,8 +76,9 @@ final class StreamBenchCommand implements Callable<Integer> {
               environment.config(),
               config,
               environment.store(),
+              // The stages' own lines (per-batch read, upload and load times) go to stderr.
               new io.fitbitpipeline.core.run.EventLog(
-                  new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                  System.err,
                   io.fitbitpipeline.core.run.EventLog.Format.TEXT,
                   context.clock(),
                   io.fitbitpipeline.core.step.Manifests.objectMapper()),
@@ -130,6 +131,9 @@ final class StreamBenchCommand implements Callable<Integer> {
           ingest.records() / ingest.seconds(),
           ingest.seconds() / consumeSeconds);
 
+      if (workouts < 1) {
+        return 0;
+      }
       List<Double> latencies =
           freshness(lakehouse, config, environment.store(), environment.config().rawBucket());
       Collections.sort(latencies);

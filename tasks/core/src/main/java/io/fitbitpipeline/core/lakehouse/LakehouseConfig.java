@@ -39,7 +39,7 @@ public record LakehouseConfig(
     }
     int batch;
     try {
-      batch = Integer.parseInt(get(env, "LAKEHOUSE_MAX_BATCH_RECORDS", "500000"));
+      batch = Integer.parseInt(get(env, "LAKEHOUSE_MAX_BATCH_RECORDS", "200000"));
     } catch (NumberFormatException e) {
       throw new ConfigurationException("LAKEHOUSE_MAX_BATCH_RECORDS must be a whole number");
     }

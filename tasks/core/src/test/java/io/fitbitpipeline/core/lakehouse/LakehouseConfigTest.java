@@ -25,7 +25,7 @@ class LakehouseConfigTest {
     assertEquals(3, config.topics().size());
     assertEquals("fitbit-lakehouse", config.consumerGroup());
     assertEquals("landing", config.landingPrefix());
-    assertEquals(500_000, config.maxBatchRecords());
+    assertEquals(200_000, config.maxBatchRecords());
     assertEquals("", config.bootstrapServers());
     assertEquals(Map.of(), config.clientProperties(), "no security settings by default");
   }

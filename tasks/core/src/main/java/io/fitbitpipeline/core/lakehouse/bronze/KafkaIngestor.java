@@ -25,6 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.apache.avro.util.Utf8;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -119,19 +123,70 @@ public final class KafkaIngestor {
         }
       }
       Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
-      while (due(consumer, end)) {
-        Batch batch = poll(consumer, topic, scope, end);
-        if (batch.records == 0 && !batch.moved(stored)) {
-          break;
+      // Reading the next batch overlaps with loading the previous one (the warehouse works in
+      // its own process); loads stay one after the other, so offsets move in order.
+      ExecutorService loader =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "bronze-load-" + topic);
+                t.setDaemon(true);
+                return t;
+              });
+      Map<Integer, Long> read = new HashMap<>(stored);
+      Batch loading = null;
+      Future<?> loaded = null;
+      try {
+        while (due(consumer, end)) {
+          Batch batch = poll(consumer, topic, scope, end);
+          if (batch.records == 0 && !batch.moved(read)) {
+            break;
+          }
+          read.putAll(batch.positions);
+          if (loaded != null) {
+            awaitOrDiscard(loaded, batch);
+            commitGroupOffsets(consumer, topic, loading.positions, run);
+          }
+          records += batch.records;
+          files += batch.table.keys().size();
+          batchCount++;
+          loading = batch;
+          loaded = loader.submit(() -> commit(batch, stored, run));
         }
-        commit(batch, stored, run);
-        records += batch.records;
-        files += batch.table.keys().size();
-        batchCount++;
-        commitGroupOffsets(consumer, topic, batch.positions, run);
+        if (loaded != null) {
+          awaitOrDiscard(loaded, null);
+          commitGroupOffsets(consumer, topic, loading.positions, run);
+        }
+      } finally {
+        loader.shutdownNow();
       }
     }
     return new IngestResult(topic, records, batchCount, files, recovered, seconds(start));
+  }
+
+  /** Waits for a load; when it failed, drops the batch read meanwhile and rethrows. */
+  private static void awaitOrDiscard(Future<?> loaded, Batch next)
+      throws SQLException, IOException {
+    try {
+      loaded.get();
+    } catch (ExecutionException e) {
+      if (next != null) {
+        next.table.deleteLocal();
+      }
+      Throwable cause = e.getCause();
+      if (cause instanceof SQLException sql) {
+        throw sql;
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while loading a bronze batch", e);
+    }
   }
 
   private static List<TopicPartition> assign(
@@ -175,7 +230,8 @@ public final class KafkaIngestor {
             scope,
             new LakeTableBatch(LakehouseTables.KAFKA_RECORDS, workRoot.resolve(batchId)));
     Utf8 topicText = new Utf8(topic);
-    long lastProgress = System.nanoTime();
+    long started = System.nanoTime();
+    long lastProgress = started;
     while (batch.records < maxBatchRecords && due(consumer, end)) {
       ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(200));
       if (polled.isEmpty()) {
@@ -205,13 +261,16 @@ public final class KafkaIngestor {
     for (TopicPartition tp : end.keySet()) {
       batch.positions.put(tp.partition(), consumer.position(tp));
     }
+    batch.readSeconds = (System.nanoTime() - started) / 1e9;
     return batch;
   }
 
   /** Uploads the batch and loads it with the new offsets in one transaction. */
-  private void commit(Batch batch, Map<Integer, Long> stored, RunId run)
+  private Void commit(Batch batch, Map<Integer, Long> stored, RunId run)
       throws SQLException, IOException {
     String topic = batch.topic;
+    long started = System.nanoTime();
+    double uploadSeconds;
     try {
       batches.begin(batch.id, batch.scope, batch.table.keys(), run);
       StagingLoad load =
@@ -220,6 +279,7 @@ public final class KafkaIngestor {
               lake,
               lake.lakehouseManifest("bronze", batch.id, LakehouseTables.KAFKA_RECORDS.name()),
               LakehouseTables.BRONZE + "." + LakehouseTables.KAFKA_RECORDS.name());
+      uploadSeconds = (System.nanoTime() - started) / 1e9;
       try (Connection c = warehouse.connect()) {
         c.setAutoCommit(false);
         try {
@@ -242,10 +302,21 @@ public final class KafkaIngestor {
           topic,
           run,
           "batch committed",
-          Map.of("records", batch.records, "files", batch.table.keys().size()));
+          Map.of(
+              "records",
+              batch.records,
+              "files",
+              batch.table.keys().size(),
+              "read_s",
+              round(batch.readSeconds),
+              "upload_s",
+              round(uploadSeconds),
+              "load_s",
+              round((System.nanoTime() - started) / 1e9 - uploadSeconds)));
     } finally {
       batch.table.deleteLocal();
     }
+    return null;
   }
 
   /**
@@ -335,6 +406,10 @@ public final class KafkaIngestor {
     }
   }
 
+  private static double round(double seconds) {
+    return Math.round(seconds * 100) / 100.0;
+  }
+
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
@@ -347,6 +422,7 @@ public final class KafkaIngestor {
     final LakeTableBatch table;
     final Map<Integer, Long> positions = new HashMap<>();
     long records;
+    double readSeconds;
 
     Batch(String id, String topic, String scope, LakeTableBatch table) {
       this.id = id;
