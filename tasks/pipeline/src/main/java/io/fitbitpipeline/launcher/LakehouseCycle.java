@@ -2,6 +2,7 @@ package io.fitbitpipeline.launcher;
 
 import io.fitbitpipeline.core.lakehouse.Lakehouse;
 import io.fitbitpipeline.core.lakehouse.LakehouseSource;
+import io.fitbitpipeline.core.lakehouse.LakehouseTables;
 import io.fitbitpipeline.core.lakehouse.bronze.IngestResult;
 import io.fitbitpipeline.core.lakehouse.gold.GoldResult;
 import io.fitbitpipeline.core.lakehouse.silver.SilverResult;
@@ -22,21 +23,6 @@ import java.util.Map;
  * bronze, then silver, then gold; then a summary per source and table.
  */
 final class LakehouseCycle {
-  /** The contract's tables, in the order the summary lists them. */
-  static final List<String> TABLES =
-      List.of(
-          "silver.users",
-          "silver.gym_logs",
-          "silver.user_profile",
-          "silver.user_profile_history",
-          "silver.heart_rate",
-          "silver.workouts",
-          "silver.completed_workouts",
-          "silver.workout_bpm",
-          "silver.rejected_records",
-          "gold.workout_bpm_summary",
-          "gold.gym_summary");
-
   private final Lakehouse lakehouse;
   private final PrintStream out;
 
@@ -70,7 +56,7 @@ final class LakehouseCycle {
     Map<String, Long> rows = new LinkedHashMap<>();
     try (Connection c = lakehouse.warehouse().connect();
         Statement s = c.createStatement()) {
-      for (String table : TABLES) {
+      for (String table : LakehouseTables.CONTRACT_TABLES) {
         try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
           rs.next();
           rows.put(table, rs.getLong(1));

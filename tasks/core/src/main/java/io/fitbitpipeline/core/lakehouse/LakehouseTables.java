@@ -375,6 +375,23 @@ public final class LakehouseTables {
 
   public static final List<WarehouseTable> GOLD_TABLES = List.of(WORKOUT_BPM_SUMMARY, GYM_SUMMARY);
 
+  /** The contract's silver and gold tables, schema-qualified, in the contract's order. */
+  public static final List<String> CONTRACT_TABLES =
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of(
+                      USERS,
+                      GYM_LOGS,
+                      USER_PROFILE,
+                      USER_PROFILE_HISTORY,
+                      HEART_RATE,
+                      WORKOUTS,
+                      COMPLETED_WORKOUTS,
+                      WORKOUT_BPM,
+                      REJECTED_RECORDS)
+                  .map(t -> SILVER + "." + t.name()),
+              GOLD_TABLES.stream().map(t -> GOLD + "." + t.name()))
+          .toList();
+
   private LakehouseTables() {}
 
   /**

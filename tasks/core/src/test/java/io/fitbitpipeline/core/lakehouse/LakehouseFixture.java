@@ -185,18 +185,10 @@ final class LakehouseFixture implements AutoCloseable {
   /** Every contract table's rows, sorted, with rejected_records without its positions. */
   Map<String, List<String>> dump() throws SQLException {
     Map<String, List<String>> dump = new LinkedHashMap<>();
-    for (String table :
-        List.of(
-            "silver.users",
-            "silver.gym_logs",
-            "silver.user_profile",
-            "silver.user_profile_history",
-            "silver.heart_rate",
-            "silver.workouts",
-            "silver.completed_workouts",
-            "silver.workout_bpm",
-            "gold.workout_bpm_summary",
-            "gold.gym_summary")) {
+    for (String table : LakehouseTables.CONTRACT_TABLES) {
+      if (table.equals("silver.rejected_records")) {
+        continue;
+      }
       List<String> rows = rows("SELECT * FROM " + table);
       rows.sort(null);
       dump.put(table, rows);

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
+import io.fitbitpipeline.core.lakehouse.LakeTableBatch;
+import io.fitbitpipeline.core.lakehouse.LakehouseTables;
 import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.warehouse.StagingLoad;
 import io.fitbitpipeline.core.warehouse.Warehouse;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,8 +73,63 @@ public final class IngestBatches {
     return ids.size();
   }
 
+  /** Work done in the transaction that loads a batch (offsets, the landing file list). */
+  public interface InTransaction {
+    void run(Connection c) throws SQLException;
+  }
+
+  /** How long a batch's upload and load took. */
+  public record Timing(double uploadSeconds, double loadSeconds) {}
+
+  /**
+   * A batch from local files to committed bronze: recorded as pending, uploaded to the lake, then
+   * in one transaction copied into {@code target} (checking the row count), {@code
+   * alsoInTransaction} applied and the batch marked committed. The local files are deleted in any
+   * case.
+   */
+  public Timing load(
+      String batchId,
+      String scope,
+      LakeTableBatch files,
+      long rows,
+      RunId run,
+      InTransaction alsoInTransaction)
+      throws SQLException, IOException {
+    long started = System.nanoTime();
+    try {
+      begin(batchId, scope, files.keys(), run);
+      String table = files.table().name();
+      StagingLoad load =
+          files.upload(
+              store,
+              lake,
+              lake.lakehouseManifest("bronze", batchId, table),
+              LakehouseTables.BRONZE + "." + table);
+      long uploaded = System.nanoTime();
+      try (Connection c = warehouse.connect()) {
+        c.setAutoCommit(false);
+        try {
+          long copied = load.files().isEmpty() ? 0 : warehouse.dialect().copyToStaging(c, load);
+          if (copied != rows) {
+            throw new SQLException(
+                "bronze load of " + scope + " copied " + copied + " of " + rows + " rows");
+          }
+          alsoInTransaction.run(c);
+          commit(c, batchId, rows);
+          c.commit();
+        } catch (SQLException | IOException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+      }
+      return new Timing((uploaded - started) / 1e9, (System.nanoTime() - uploaded) / 1e9);
+    } finally {
+      files.deleteLocal();
+    }
+  }
+
   /** Records the batch as pending (committed at once, before any upload). */
-  public void begin(String batchId, String scope, List<String> files, RunId run)
+  private void begin(String batchId, String scope, List<String> files, RunId run)
       throws SQLException {
     try (Connection c = warehouse.connect();
         PreparedStatement s =
@@ -87,8 +146,8 @@ public final class IngestBatches {
     }
   }
 
-  /** Marks the batch committed, inside the caller's transaction that loads its records. */
-  public void commit(Connection c, String batchId, long records) throws SQLException {
+  /** Marks the batch committed, inside the transaction that loads its records. */
+  private void commit(Connection c, String batchId, long records) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
             "UPDATE bronze.ingest_batches SET status = 'committed', records = ?, committed_at = ?"

@@ -7,7 +7,6 @@ import io.fitbitpipeline.core.lakehouse.LakehouseTables;
 import io.fitbitpipeline.core.parquet.ParquetTableWriter;
 import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.RunId;
-import io.fitbitpipeline.core.warehouse.StagingLoad;
 import io.fitbitpipeline.core.warehouse.Warehouse;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -268,54 +267,31 @@ public final class KafkaIngestor {
   /** Uploads the batch and loads it with the new offsets in one transaction. */
   private Void commit(Batch batch, Map<Integer, Long> stored, RunId run)
       throws SQLException, IOException {
-    String topic = batch.topic;
-    long started = System.nanoTime();
-    double uploadSeconds;
-    try {
-      batches.begin(batch.id, batch.scope, batch.table.keys(), run);
-      StagingLoad load =
-          batch.table.upload(
-              store,
-              lake,
-              lake.lakehouseManifest("bronze", batch.id, LakehouseTables.KAFKA_RECORDS.name()),
-              LakehouseTables.BRONZE + "." + LakehouseTables.KAFKA_RECORDS.name());
-      uploadSeconds = (System.nanoTime() - started) / 1e9;
-      try (Connection c = warehouse.connect()) {
-        c.setAutoCommit(false);
-        try {
-          long copied = load.files().isEmpty() ? 0 : warehouse.dialect().copyToStaging(c, load);
-          if (copied != batch.records) {
-            throw new SQLException(
-                "bronze load of " + topic + " copied " + copied + " of " + batch.records + " rows");
-          }
-          moveOffsets(c, topic, stored, batch.positions);
-          batches.commit(c, batch.id, batch.records);
-          c.commit();
-        } catch (SQLException | IOException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
-      }
-      stored.putAll(batch.positions);
-      log.info(
-          "ingest",
-          topic,
-          run,
-          "batch committed",
-          Map.of(
-              "records",
-              batch.records,
-              "files",
-              batch.table.keys().size(),
-              "read_s",
-              round(batch.readSeconds),
-              "upload_s",
-              round(uploadSeconds),
-              "load_s",
-              round((System.nanoTime() - started) / 1e9 - uploadSeconds)));
-    } finally {
-      batch.table.deleteLocal();
-    }
+    IngestBatches.Timing timing =
+        batches.load(
+            batch.id,
+            batch.scope,
+            batch.table,
+            batch.records,
+            run,
+            c -> moveOffsets(c, batch.topic, stored, batch.positions));
+    stored.putAll(batch.positions);
+    log.info(
+        "ingest",
+        batch.topic,
+        run,
+        "batch committed",
+        Map.of(
+            "records",
+            batch.records,
+            "files",
+            batch.table.keys().size(),
+            "read_s",
+            round(batch.readSeconds),
+            "upload_s",
+            round(timing.uploadSeconds()),
+            "load_s",
+            round(timing.loadSeconds())));
     return null;
   }
 

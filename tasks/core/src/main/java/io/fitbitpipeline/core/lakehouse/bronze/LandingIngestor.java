@@ -8,7 +8,6 @@ import io.fitbitpipeline.core.lakehouse.LakehouseSource;
 import io.fitbitpipeline.core.lakehouse.LakehouseTables;
 import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.RunId;
-import io.fitbitpipeline.core.warehouse.StagingLoad;
 import io.fitbitpipeline.core.warehouse.Warehouse;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -103,29 +102,13 @@ public final class LandingIngestor {
         rowsPerFile.add(fileRows);
         rows += fileRows;
       }
-      batches.begin(batchId, source.id(), table.keys(), run);
-      StagingLoad load =
-          table.upload(
-              store,
-              lake,
-              lake.lakehouseManifest("bronze", batchId, LakehouseTables.LANDING_ROWS.name()),
-              LakehouseTables.BRONZE + "." + LakehouseTables.LANDING_ROWS.name());
-      try (Connection c = warehouse.connect()) {
-        c.setAutoCommit(false);
-        try {
-          long copied = load.files().isEmpty() ? 0 : warehouse.dialect().copyToStaging(c, load);
-          if (copied != rows) {
-            throw new SQLException(
-                "bronze load of " + source + " copied " + copied + " of " + rows + " lines");
-          }
-          recordFiles(c, source, fresh, rowsPerFile, run);
-          batches.commit(c, batchId, rows);
-          c.commit();
-        } catch (SQLException | IOException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
-      }
+      batches.load(
+          batchId,
+          source.id(),
+          table,
+          rowsPerFile.stream().mapToLong(Long::longValue).sum(),
+          run,
+          c -> recordFiles(c, source, fresh, rowsPerFile, run));
     } finally {
       table.deleteLocal();
     }
