@@ -65,27 +65,24 @@ final class StreamRunCommand implements Callable<Integer> {
     try (LocalEnvironment environment =
         LocalEnvironment.open(context.env(), context.stateDir(), System.out, true)) {
       Lakehouse lakehouse = context.lakehouse(environment);
-      int[] code = {0};
-      code[0] =
-          new ExitCodes(System.err)
-              .run(
-                  () -> {
-                    lakehouse.migrate();
-                    if (landing != null) {
-                      upload(environment, lakehouse);
-                    }
-                    LakehouseCycle cycle = new LakehouseCycle(lakehouse, System.out);
-                    do {
-                      RunId run =
-                          new RunId(
-                              "stream-" + context.clock().instant().truncatedTo(ChronoUnit.MILLIS));
-                      cycle.print(cycle.run(run));
-                      if (!once) {
-                        sleep(stop, Duration.ofSeconds(interval));
-                      }
-                    } while (!once && !stop.get());
-                  });
-      return code[0];
+      return new ExitCodes(System.err)
+          .run(
+              () -> {
+                lakehouse.migrate();
+                if (landing != null) {
+                  upload(environment, lakehouse);
+                }
+                LakehouseCycle cycle = new LakehouseCycle(lakehouse, System.out);
+                do {
+                  RunId run =
+                      new RunId(
+                          "stream-" + context.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+                  cycle.print(cycle.run(run));
+                  if (!once) {
+                    sleep(stop, Duration.ofSeconds(interval));
+                  }
+                } while (!once && !stop.get());
+              });
     } finally {
       finished.countDown();
     }
