@@ -73,15 +73,20 @@ final class StreamRunCommand implements Callable<Integer> {
                   upload(environment, lakehouse);
                 }
                 LakehouseCycle cycle = new LakehouseCycle(lakehouse, System.out);
+                int refreshes = 0;
                 do {
                   RunId run =
                       new RunId(
                           "stream-" + context.clock().instant().truncatedTo(ChronoUnit.MILLIS));
                   cycle.print(cycle.run(run));
+                  refreshes++;
                   if (!once) {
                     sleep(stop, Duration.ofSeconds(interval));
                   }
                 } while (!once && !stop.get());
+                if (!once) {
+                  System.out.println("stopped cleanly after " + refreshes + " refreshes");
+                }
               });
     } finally {
       finished.countDown();
