@@ -1,5 +1,6 @@
 package io.fitbitpipeline.launcher;
 
+import io.fitbitpipeline.core.cli.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       SeedCommand.class,
       QueryCommand.class,
+      ReportCommand.class,
+      YieldCommand.class,
       StreamCommand.class
     })
 public final class Launcher implements Runnable {
@@ -31,6 +34,22 @@ public final class Launcher implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Launcher()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line with the steps' failure handling: whatever a command throws ends as one line
+   * "ERROR: reason" on stderr and the contract's exit code (3 for an unreachable warehouse or S3),
+   * never as a stack trace.
+   */
+  static CommandLine commandLine() {
+    return new CommandLine(new Launcher())
+        .setExecutionExceptionHandler(
+            (e, commandLine, parseResult) ->
+                new ExitCodes(System.err)
+                    .run(
+                        () -> {
+                          throw e;
+                        }));
   }
 }

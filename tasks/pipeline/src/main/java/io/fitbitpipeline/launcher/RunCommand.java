@@ -1,15 +1,17 @@
 package io.fitbitpipeline.launcher;
 
+import io.fitbitpipeline.core.cli.ExitCodes;
 import io.fitbitpipeline.core.cli.StepOptions;
-import io.fitbitpipeline.core.cli.StepRunner;
 import io.fitbitpipeline.core.run.RunId;
 import io.fitbitpipeline.core.run.Window;
 import io.fitbitpipeline.core.sample.SampleWeek;
-import io.fitbitpipeline.core.step.StepFailure;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +41,28 @@ final class RunCommand implements Callable<Integer> {
   int threads = 3;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
+    // Every failure becomes one "ERROR: reason" line and the contract's exit code (3: the
+    // warehouse or S3 cannot be reached), never a stack trace.
+    return new ExitCodes(System.err).run(this::runWindow);
+  }
+
+  /**
+   * The default run id: the start time to the millisecond and a random suffix, so two runs started
+   * at the same moment never share one.
+   */
+  static RunId defaultRunId(Clock clock) {
+    return new RunId(
+        "local-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS")
+                .format(clock.instant().atOffset(ZoneOffset.UTC))
+            + "-"
+            + HexFormat.of().toHexDigits((short) RANDOM.nextInt()));
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private void runWindow() throws Exception {
     LauncherContext context = LauncherContext.fromSystem();
     Window window =
         options.hasWindow()
@@ -47,13 +70,7 @@ final class RunCommand implements Callable<Integer> {
             : input == null
                 ? Window.isoWeek(SAMPLE_WEEK)
                 : Window.weekOf(LocalDate.now(context.clock()).minusWeeks(1));
-    RunId run =
-        options.runIdGiven()
-            ? options.runId()
-            : new RunId(
-                "local-"
-                    + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
-                        .format(context.clock().instant().atOffset(ZoneOffset.UTC)));
+    RunId run = options.runIdGiven() ? options.runId() : defaultRunId(context.clock());
     try (LocalEnvironment environment =
         LocalEnvironment.open(context.env(), context.stateDir(), System.out)) {
       RawUploader uploader =
@@ -85,13 +102,6 @@ final class RunCommand implements Callable<Integer> {
       } else {
         System.out.println("  connect to " + environment.config().jdbcUrl());
       }
-      return 0;
-    } catch (StepFailure e) {
-      System.err.println("ERROR: " + e.getMessage());
-      return e.exitCode();
-    } catch (IllegalArgumentException e) {
-      System.err.println("ERROR: " + e.getMessage());
-      return StepRunner.BAD_USAGE;
     }
   }
 }

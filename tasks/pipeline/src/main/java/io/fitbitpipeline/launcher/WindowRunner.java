@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.run.RunLock;
 import io.fitbitpipeline.core.run.Window;
+import io.fitbitpipeline.core.step.Extractor;
 import io.fitbitpipeline.core.step.Pipeline;
 import io.fitbitpipeline.core.step.StepFailure;
 import java.io.PrintStream;
@@ -37,6 +39,16 @@ final class WindowRunner {
   /** Returns the run's statistics report. */
   ObjectNode run(List<Activity> activities, Window window, RunId run) throws Exception {
     pipeline.migrate();
+    // One whole-window run at a time, from extract to promote: a second one waits here.
+    try (RunLock lock =
+        RunLock.acquire(
+            pipeline.warehouse(), run, message -> out.println("run " + run + ": " + message))) {
+      return runLocked(activities, window, run);
+    }
+  }
+
+  private ObjectNode runLocked(List<Activity> activities, Window window, RunId run)
+      throws Exception {
     Map<Activity, Future<Double>> running = new LinkedHashMap<>();
     ExecutorService pool =
         Executors.newFixedThreadPool(Math.max(1, Math.min(threads, activities.size())));
@@ -82,7 +94,7 @@ final class WindowRunner {
     out.println();
     out.println(
         "Run " + report.path("run_id").asText() + ", window " + report.path("window").asText());
-    String format = "%-11s %6s %7s %8s %12s %11s %10s %9s %6s %7s%n";
+    String format = "%-11s %6s %7s %8s %12s %5s %11s %10s %9s %6s %7s%n";
     out.printf(
         Locale.ROOT,
         format,
@@ -91,6 +103,7 @@ final class WindowRunner {
         "loaded",
         "skipped",
         "quarantined",
+        "late",
         "points",
         "rows",
         "rejected",
@@ -99,6 +112,7 @@ final class WindowRunner {
     for (Map.Entry<Activity, Double> entry : seconds.entrySet()) {
       JsonNode transform = report.path("activities").path(entry.getKey().id()).path("transform");
       JsonNode promote = report.path("activities").path(entry.getKey().id()).path("promote");
+      JsonNode extract = report.path("activities").path(entry.getKey().id()).path("extract");
       long rows = 0;
       for (JsonNode n : promote.path("rows_per_table")) {
         rows += n.asLong();
@@ -112,6 +126,7 @@ final class WindowRunner {
           transform.path("files_loaded").asLong(),
           transform.path("files_skipped").asLong(),
           transform.path("files_quarantined").asLong(),
+          extract.path("rows_per_table").path(Extractor.LATE_FILES).asLong(),
           transform.path("points_read").asLong(),
           rows,
           transform.path("points_rejected").asLong(),
@@ -119,5 +134,22 @@ final class WindowRunner {
           String.format(Locale.ROOT, "%.1fs", entry.getValue()));
     }
     out.printf(Locale.ROOT, "promote: %.1fs (one transaction)%n", promoteSeconds);
+    if (report.path("late_files").asLong() > 0) {
+      out.println(
+          "late: new or changed files dated in the lookback weeks before the window (in files"
+              + " too)");
+    }
+    if (report.path("unrecognised_files").asLong() > 0) {
+      String note = "";
+      for (JsonNode activity : report.path("activities")) {
+        note = activity.path("extract").path("message").asText(note);
+      }
+      out.println(
+          "unrecognised: "
+              + (note.isEmpty()
+                  ? report.path("unrecognised_files").asLong()
+                      + " file(s) in the window name no activity and were not loaded"
+                  : note));
+    }
   }
 }

@@ -57,5 +57,20 @@ class LauncherTest {
 
     String rows = launch("query", "SELECT COUNT(*) AS n FROM fitbit.steps_daily");
     assertTrue(rows.contains("n\n9\n(1 rows)"), rows);
+
+    String rebuilt = launch("yield", "--from", "2026-11-16", "--to", "2026-11-16");
+    assertTrue(rebuilt.contains("fitbit.data_yield: 9 user-days recomputed"), rebuilt);
+
+    // The report of the latest promoted run: a path on stdout, a self-contained page there.
+    Path page = Path.of(launch("report", "--lake").trim());
+    assertTrue(page.endsWith("index.html"), page.toString());
+    String html = Files.readString(page);
+    assertTrue(html.contains("<svg") && html.contains("id=\"yield-table\""), html);
+    assertTrue(html.contains("data-user=\"user09\""), "9 users in the report");
+    Path week = temp.resolve("week.html");
+    assertEquals(
+        week.toString(),
+        launch("report", "--week", "2026-W47", "--output", week.toString()).trim());
+    assertTrue(Files.readString(week).contains("2026-11-16 to 2026-11-22"));
   }
 }

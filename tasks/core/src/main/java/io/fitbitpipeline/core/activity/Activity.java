@@ -101,6 +101,15 @@ public enum Activity {
     return Arrays.stream(values()).filter(a -> a.id.equals(id)).findFirst();
   }
 
+  /**
+   * The activity a raw file name (without .json) stands for: its id ({@code heart_rate.json}) or
+   * its Fitbit resource name ({@code heart.json}, as archives named after the API call have it).
+   */
+  public static Optional<Activity> fromFileName(String name) {
+    return fromId(name)
+        .or(() -> Arrays.stream(values()).filter(a -> a.resource.equals(name)).findFirst());
+  }
+
   public static Activity parse(String id) {
     return fromId(id)
         .orElseThrow(

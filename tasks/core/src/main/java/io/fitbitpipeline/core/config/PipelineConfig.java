@@ -24,7 +24,9 @@ public record PipelineConfig(
     String dialect,
     boolean iamAuth,
     String redshiftIamRole,
-    Set<String> users) {
+    Set<String> users,
+    int minValidHours,
+    int lookbackWeeks) {
 
   /** Credentials given in-process (the embedded local stack); otherwise the SDK's chain. */
   public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -52,7 +54,40 @@ public record PipelineConfig(
         Arrays.stream(get(env, "FITBIT_USERS", "").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
-            .collect(Collectors.toUnmodifiableSet()));
+            .collect(Collectors.toUnmodifiableSet()),
+        minValidHours(get(env, "YIELD_MIN_VALID_HOURS", "10")),
+        lookbackWeeks(get(env, "LOOKBACK_WEEKS", "4")));
+  }
+
+  /**
+   * LOOKBACK_WEEKS: weeks before a run's window that extract also lists for new or changed (late)
+   * files, 0 to 520; the ledger makes unchanged files there cost nothing but the listing.
+   */
+  static int lookbackWeeks(String value) {
+    try {
+      int weeks = Integer.parseInt(value);
+      if (weeks >= 0 && weeks <= 520) {
+        return weeks;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new ConfigurationException(
+        "LOOKBACK_WEEKS is '" + value + "'; expected a whole number of weeks, 0 to 520");
+  }
+
+  /** YIELD_MIN_VALID_HOURS: valid hours that make a valid day in fitbit.data_yield (1 to 24). */
+  static int minValidHours(String value) {
+    try {
+      int hours = Integer.parseInt(value);
+      if (hours >= 1 && hours <= 24) {
+        return hours;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new ConfigurationException(
+        "YIELD_MIN_VALID_HOURS is '" + value + "'; expected a whole number of hours, 1 to 24");
   }
 
   static String dialectOf(String configured, String jdbcUrl) {
@@ -81,7 +116,9 @@ public record PipelineConfig(
         dialect,
         iamAuth,
         redshiftIamRole,
-        users);
+        users,
+        minValidHours,
+        lookbackWeeks);
   }
 
   public PipelineConfig withWarehouse(String url, String user, String password) {
@@ -98,7 +135,9 @@ public record PipelineConfig(
         dialectOf("", url),
         iamAuth,
         redshiftIamRole,
-        users);
+        users,
+        minValidHours,
+        lookbackWeeks);
   }
 
   public void requireWarehouse() {

@@ -62,6 +62,11 @@ public final class LakeLayout {
     return "silver/batches/" + run.keySafe() + "/" + table + ".parquet";
   }
 
+  /** The run's report: one self-contained HTML page (./pipeline report --lake). */
+  public String report(RunId run) {
+    return "reports/" + run.keySafe() + "/index.html";
+  }
+
   public String quarantined(Activity activity, String rawKey) {
     return "quarantine/" + activity.id() + "/" + rawKey;
   }

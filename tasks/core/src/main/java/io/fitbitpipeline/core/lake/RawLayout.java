@@ -7,8 +7,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The raw bucket's layout: {prefix}/{user_id}/{yyyy-MM-dd}/{activity}.json. It tells which activity
- * a key belongs to and whether the key fits the layout.
+ * The raw bucket's layout: {prefix}/{user_id}/{yyyy-MM-dd}/{activity}.json, where {activity} is the
+ * activity's id or its Fitbit resource name (heart.json for heart_rate). It tells which activity a
+ * key belongs to and whether the key fits the layout.
  */
 public final class RawLayout {
   private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -44,22 +45,45 @@ public final class RawLayout {
   public record Misfit(StoredObject object, Activity activity, LocalDate date, String reason)
       implements Parsed {}
 
-  /** The key names no activity's file (another Fitbit resource, a README): not ours to judge. */
-  public record NotOurs(StoredObject object) implements Parsed {}
+  /**
+   * The key names no activity's file (another Fitbit resource, a README): not ours to judge. User
+   * and date are set when the key has the layout's shape, so a run can say that its window holds
+   * files it does not recognise.
+   */
+  public record NotOurs(StoredObject object, String userId, LocalDate date) implements Parsed {}
+
+  private static NotOurs notOurs(StoredObject object, String[] parts) {
+    if (parts.length == 3) {
+      try {
+        return new NotOurs(object, parts[0], LocalDate.parse(parts[1]));
+      } catch (DateTimeParseException e) {
+        // No readable date: in no window.
+      }
+    }
+    return new NotOurs(object, null, null);
+  }
+
+  /**
+   * Whether the key names the activity by its id ({@code heart_rate.json}) rather than by its
+   * Fitbit resource name ({@code heart.json}); when a user-day has both, the id's file wins.
+   */
+  public static boolean namedById(RawFile file) {
+    return file.key().endsWith("/" + file.activity().id() + ".json");
+  }
 
   public Parsed parse(StoredObject object) {
     String key = object.key();
     if (!key.startsWith(prefix)) {
-      return new NotOurs(object);
+      return new NotOurs(object, null, null);
     }
     String[] parts = key.substring(prefix.length()).split("/", -1);
     String fileName = parts[parts.length - 1];
     Optional<Activity> activity =
         fileName.endsWith(".json")
-            ? Activity.fromId(fileName.substring(0, fileName.length() - ".json".length()))
+            ? Activity.fromFileName(fileName.substring(0, fileName.length() - ".json".length()))
             : Optional.empty();
     if (activity.isEmpty()) {
-      return new NotOurs(object);
+      return notOurs(object, parts);
     }
     if (parts.length != 3) {
       return new Misfit(

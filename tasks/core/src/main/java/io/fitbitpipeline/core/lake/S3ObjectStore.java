@@ -1,14 +1,18 @@
 package io.fitbitpipeline.core.lake;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -36,7 +40,103 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public InputStream open(String bucket, String key) {
-    return s3.getObject(b -> b.bucket(bucket).key(key));
+    ResponseInputStream<GetObjectResponse> response = s3.getObject(b -> b.bucket(bucket).key(key));
+    Long length = response.response().contentLength();
+    return new CheckedStream(response, length == null ? -1 : length);
+  }
+
+  /**
+   * The body of one GET: a read that fails, or an end before the announced length, is a {@link
+   * TransferException}, so a reset connection never looks like a truncated file.
+   */
+  private static final class CheckedStream extends FilterInputStream {
+    private final ResponseInputStream<GetObjectResponse> response;
+    private final long expected;
+    private long received;
+
+    CheckedStream(ResponseInputStream<GetObjectResponse> response, long expected) {
+      super(response);
+      this.response = response;
+      this.expected = expected;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        int b = super.read();
+        if (b < 0) {
+          checkComplete();
+        } else {
+          received++;
+        }
+        return b;
+      } catch (TransferException e) {
+        throw e;
+      } catch (IOException | SdkClientException e) {
+        throw broken(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      try {
+        int n = super.read(buffer, offset, length);
+        if (n < 0) {
+          checkComplete();
+        } else {
+          received += n;
+        }
+        return n;
+      } catch (TransferException e) {
+        throw e;
+      } catch (IOException | SdkClientException e) {
+        throw broken(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      received += skipped;
+      return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (expected >= 0 && received < expected) {
+        // Not read to the end: drop the connection instead of draining it.
+        response.abort();
+      }
+      try {
+        super.close();
+      } catch (IOException e) {
+        throw broken(e);
+      }
+    }
+
+    private void checkComplete() throws TransferException {
+      if (expected >= 0 && received < expected) {
+        throw new TransferException(
+            "the body ended after " + received + " of " + expected + " bytes", null);
+      }
+    }
+
+    private TransferException broken(Exception e) {
+      return new TransferException(
+          e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + " after "
+              + received
+              + (expected >= 0 ? " of " + expected : "")
+              + " bytes",
+          e);
+    }
   }
 
   @Override
@@ -51,9 +151,11 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void download(String bucket, String key, Path target) throws IOException {
-    try (InputStream in = open(bucket, key)) {
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-    }
+    read(
+        bucket,
+        key,
+        in -> Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING),
+        message -> System.err.println("WARN: " + message));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.fitbitpipeline.core.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fitbitpipeline.core.activity.Activity;
@@ -142,12 +143,14 @@ public final class PipelineRuns {
     ObjectNode report = json.createObjectNode();
     report.put("run_id", run.value());
     ObjectNode activities = report.putObject("activities");
+    long lateFiles = 0;
+    long unrecognised = 0;
     try (Connection c = warehouse.connect();
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT activity, step, window_start, window_end, status, files_seen,"
                     + " files_loaded, files_skipped, files_quarantined, points_read, rows_written,"
-                    + " points_rejected, duplicates, rows_per_table, started_at, ended_at"
+                    + " points_rejected, duplicates, rows_per_table, started_at, ended_at, message"
                     + " FROM fitbit_ops.pipeline_runs WHERE run_id = ? ORDER BY activity, started_at")) {
       s.setString(1, run.value());
       try (ResultSet rs = s.executeQuery()) {
@@ -175,9 +178,22 @@ public final class PipelineRuns {
           if (start != null && end != null) {
             step.put("seconds", (end.getTime() - start.getTime()) / 1000.0);
           }
+          if (rs.getString(17) != null) {
+            step.put("message", rs.getString(17));
+          }
+          if ("extract".equals(rs.getString(2))) {
+            JsonNode perTable = step.path("rows_per_table");
+            lateFiles += perTable.path("late_files").asLong();
+            // Every activity's extract sees the same unrecognised objects.
+            unrecognised = Math.max(unrecognised, perTable.path("unrecognised_files").asLong());
+          }
         }
       }
     }
+    // New or changed files from the lookback weeks, and objects in the window that name no
+    // activity (the extract rows' rows_per_table and message say more).
+    report.put("late_files", lateFiles);
+    report.put("unrecognised_files", unrecognised);
     return report;
   }
 }

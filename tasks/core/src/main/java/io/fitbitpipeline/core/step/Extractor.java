@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +28,18 @@ import java.util.Set;
  * the same content, and writes them to the run's manifest.
  */
 public final class Extractor {
+  /**
+   * In the extract row's rows_per_table: new or changed files dated in the lookback weeks before
+   * the window (also counted in files_seen).
+   */
+  public static final String LATE_FILES = "late_files";
+
+  /**
+   * In the extract row's rows_per_table: objects in the window's date folders that name no activity
+   * (another Fitbit resource, a misspelt name); never loaded. The row's message names a few.
+   */
+  public static final String UNRECOGNISED_FILES = "unrecognised_files";
+
   private final ObjectStore store;
   private final String rawBucket;
   private final RawLayout raw;
@@ -35,6 +49,7 @@ public final class Extractor {
   private final PipelineRuns runs;
   private final EventLog log;
   private final Set<String> users;
+  private final int lookbackWeeks;
 
   public Extractor(
       ObjectStore store,
@@ -45,7 +60,8 @@ public final class Extractor {
       Manifests manifests,
       PipelineRuns runs,
       EventLog log,
-      Set<String> users) {
+      Set<String> users,
+      int lookbackWeeks) {
     this.store = store;
     this.rawBucket = rawBucket;
     this.raw = raw;
@@ -55,15 +71,20 @@ public final class Extractor {
     this.runs = runs;
     this.log = log;
     this.users = users;
+    this.lookbackWeeks = lookbackWeeks;
   }
 
   public ExtractManifest run(Activity activity, Window window, RunId run, boolean dryRun)
       throws SQLException {
     Instant started = dryRun ? null : runs.started(run, activity, StepName.EXTRACT, window);
     Map<String, String> known = ledger.processed(activity);
+    Window lookback = lookback(window);
     List<RawFile> files = new ArrayList<>();
     List<ExtractManifest.QuarantinedKey> quarantined = new ArrayList<>();
-    long[] seenSkippedIgnored = new long[3];
+    // user/date -> the key named by the activity's id, for user-days that also have an alias
+    Map<String, String> namedById = new HashMap<>();
+    List<String> unrecognised = new ArrayList<>();
+    long[] counts = new long[4]; // seen, skipped, not ours anywhere, late
     store.list(
         rawBucket,
         raw.listPrefix(),
@@ -72,33 +93,70 @@ public final class Extractor {
           if (parsed instanceof RawLayout.Fits fits) {
             RawFile file = fits.file();
             if (file.activity() != activity
-                || !window.contains(file.date())
                 || (!users.isEmpty() && !users.contains(file.userId()))) {
               return;
             }
-            seenSkippedIgnored[0]++;
-            if (Objects.equals(known.get(file.key()), file.etag())) {
-              seenSkippedIgnored[1]++;
+            boolean unchanged = Objects.equals(known.get(file.key()), file.etag());
+            if (!window.contains(file.date())) {
+              // A late file: new or changed in the trailing weeks; unchanged ones are not news.
+              if (lookback == null || !lookback.contains(file.date()) || unchanged) {
+                return;
+              }
+              counts[3]++;
+            }
+            if (RawLayout.namedById(file)) {
+              namedById.put(file.userId() + "/" + file.date(), file.key());
+            }
+            counts[0]++;
+            if (unchanged) {
+              counts[1]++;
             } else {
               files.add(file);
             }
           } else if (parsed instanceof RawLayout.Misfit misfit) {
-            if (misfit.activity() != activity
-                || (misfit.date() != null && !window.contains(misfit.date()))) {
+            if (misfit.activity() != activity) {
               return;
             }
-            seenSkippedIgnored[0]++;
-            if (Objects.equals(known.get(object.key()), object.etag())) {
-              seenSkippedIgnored[1]++;
+            boolean unchanged = Objects.equals(known.get(object.key()), object.etag());
+            if (misfit.date() != null && !window.contains(misfit.date())) {
+              if (lookback == null || !lookback.contains(misfit.date()) || unchanged) {
+                return;
+              }
+              counts[3]++;
+            }
+            counts[0]++;
+            if (unchanged) {
+              counts[1]++;
             } else {
               quarantined.add(
                   new ExtractManifest.QuarantinedKey(
                       object.key(), object.etag(), null, misfit.date(), misfit.reason()));
             }
-          } else {
-            seenSkippedIgnored[2]++;
+          } else if (parsed instanceof RawLayout.NotOurs notOurs) {
+            counts[2]++;
+            if (notOurs.date() != null
+                && window.contains(notOurs.date())
+                && (users.isEmpty() || users.contains(notOurs.userId()))) {
+              unrecognised.add(object.key());
+            }
           }
         });
+    // A user-day with both heart_rate.json and heart.json: the id's file wins, the other one is
+    // quarantined (two files of one user-day would stage every point twice).
+    for (Iterator<RawFile> it = files.iterator(); it.hasNext(); ) {
+      RawFile file = it.next();
+      String winner = namedById.get(file.userId() + "/" + file.date());
+      if (!RawLayout.namedById(file) && winner != null) {
+        it.remove();
+        quarantined.add(
+            new ExtractManifest.QuarantinedKey(
+                file.key(),
+                file.etag(),
+                file.userId(),
+                file.date(),
+                "another file holds the same user-day: " + winner));
+      }
+    }
     // By date, so transform finishes one date partition before it opens the next.
     files.sort(Comparator.comparing(RawFile::date).thenComparing(RawFile::userId));
     ExtractManifest manifest =
@@ -109,12 +167,15 @@ public final class Extractor {
             window.to(),
             List.copyOf(files),
             List.copyOf(quarantined),
-            seenSkippedIgnored[0],
-            seenSkippedIgnored[1]);
+            counts[0],
+            counts[1]);
     StepStats stats = new StepStats();
     stats.filesSeen = manifest.filesSeen();
     stats.filesSkipped = manifest.filesSkipped();
     stats.filesQuarantined = quarantined.size();
+    // Not tables: the extract row's rows_per_table carries these two counts (README).
+    stats.rowsPerTable.put(LATE_FILES, counts[3]);
+    stats.rowsPerTable.put(UNRECOGNISED_FILES, (long) unrecognised.size());
     log.info(
         "extract",
         activity,
@@ -131,16 +192,48 @@ public final class Extractor {
             stats.filesSkipped,
             "bad_keys",
             quarantined.size(),
+            "late_files",
+            counts[3],
+            "lookback",
+            lookback == null ? "none" : lookback.toString(),
+            "unrecognised_in_window",
+            unrecognised.size(),
             "other_objects_ignored",
-            seenSkippedIgnored[2]));
+            counts[2]));
+    if (!unrecognised.isEmpty()) {
+      log.warn("extract", activity, run, unrecognisedNote(unrecognised), Map.of());
+    }
     for (ExtractManifest.QuarantinedKey key : quarantined) {
       log.warn(
           "extract", activity, run, "quarantined " + key.key() + ": " + key.reason(), Map.of());
     }
     if (!dryRun) {
       manifests.write(lake.extractManifest(run, activity), manifest);
-      runs.finished(run, activity, StepName.EXTRACT, window, started, "succeeded", stats, null);
+      runs.finished(
+          run,
+          activity,
+          StepName.EXTRACT,
+          window,
+          started,
+          "succeeded",
+          stats,
+          unrecognised.isEmpty() ? null : unrecognisedNote(unrecognised));
     }
     return manifest;
+  }
+
+  /** The weeks before the window whose new or changed files are late arrivals; null for none. */
+  Window lookback(Window window) {
+    return lookbackWeeks <= 0
+        ? null
+        : new Window(window.from().minusWeeks(lookbackWeeks), window.from().minusDays(1));
+  }
+
+  private static String unrecognisedNote(List<String> keys) {
+    return keys.size()
+        + (keys.size() == 1
+            ? " file in the window names no activity and was not loaded, e.g. "
+            : " files in the window name no activity and were not loaded, e.g. ")
+        + String.join(", ", keys.subList(0, Math.min(3, keys.size())));
   }
 }

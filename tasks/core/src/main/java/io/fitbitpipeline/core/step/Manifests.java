@@ -7,7 +7,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -45,8 +44,10 @@ public final class Manifests {
       throw new StepFailure(
           "no manifest at " + lake.uri(key) + ": " + missingHint, StepFailure.MISSING_INPUT);
     }
-    try (InputStream in = store.open(lake.bucket(), key)) {
-      return json.readValue(in, type);
-    }
+    return store.read(
+        lake.bucket(),
+        key,
+        in -> json.readValue(in, type),
+        message -> System.err.println("WARN: " + message));
   }
 }

@@ -66,7 +66,8 @@ public final class Pipeline {
         manifests,
         runs,
         log,
-        config.users());
+        config.users(),
+        config.lookbackWeeks());
   }
 
   public Transformer transformer() {
@@ -87,7 +88,8 @@ public final class Pipeline {
   }
 
   public Promoter promoter() {
-    return new Promoter(warehouse, lake, manifests, runs, log);
+    return new Promoter(
+        warehouse, lake, manifests, runs, log, new DataYield(config.minValidHours()));
   }
 
   public Warehouse warehouse() {

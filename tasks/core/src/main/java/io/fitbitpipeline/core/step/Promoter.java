@@ -37,14 +37,21 @@ public final class Promoter {
   private final Manifests manifests;
   private final PipelineRuns runs;
   private final EventLog log;
+  private final DataYield dataYield;
 
   public Promoter(
-      Warehouse warehouse, LakeLayout lake, Manifests manifests, PipelineRuns runs, EventLog log) {
+      Warehouse warehouse,
+      LakeLayout lake,
+      Manifests manifests,
+      PipelineRuns runs,
+      EventLog log,
+      DataYield dataYield) {
     this.warehouse = warehouse;
     this.lake = lake;
     this.manifests = manifests;
     this.runs = runs;
     this.log = log;
+    this.dataYield = dataYield;
   }
 
   /** Promotes what is staged for {@code activities}; returns the run's statistics report. */
@@ -64,6 +71,9 @@ public final class Promoter {
       }
       c.setAutoCommit(false);
       try {
+        if (!stagedRuns.isEmpty()) {
+          dataYield.collectDays(c, stagedRuns.keySet());
+        }
         for (Map.Entry<Activity, String> staged : stagedRuns.entrySet()) {
           Activity activity = staged.getKey();
           TransformManifest manifest =
@@ -73,6 +83,10 @@ public final class Promoter {
                   "staging holds run " + staged.getValue() + " but its transform manifest is gone");
           check(c, activity, manifest);
           replace(c, activity, stats.get(activity));
+        }
+        if (!stagedRuns.isEmpty()) {
+          // fitbit.data_yield of every user-day replaced above, in the same transaction.
+          dataYield.recompute(c);
         }
         c.commit();
       } catch (SQLException | IOException | RuntimeException e) {

@@ -26,7 +26,6 @@ import io.fitbitpipeline.core.warehouse.Tables;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,9 +169,18 @@ public final class Transformer {
       RawFile file, Activity activity, RunId run, DayOfData day, DateBatch batch, StepStats stats)
       throws IOException {
     DayValidator.ValidDay valid;
-    try (InputStream in = new BufferedInputStream(store.open(rawBucket, file.key()), 1 << 16)) {
-      parser.parse(in, activity, day);
-      valid = validator.validate(activity, file.date(), day);
+    try {
+      // A transfer that breaks off mid-body is read again from the start (bounded, logged);
+      // parse resets the day first, so a retry starts clean.
+      valid =
+          store.read(
+              rawBucket,
+              file.key(),
+              in -> {
+                parser.parse(new BufferedInputStream(in, 1 << 16), activity, day);
+                return validator.validate(activity, file.date(), day);
+              },
+              message -> log.warn("transform", activity, run, message, Map.of()));
     } catch (InvalidFileException e) {
       quarantine(file, activity, run, e.reason());
       return FileResult.quarantined(

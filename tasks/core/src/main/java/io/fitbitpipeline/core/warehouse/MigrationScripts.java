@@ -12,7 +12,7 @@ import java.util.List;
 public final class MigrationScripts {
   /** The versions in order; a schema change adds one (and its rendering) here. */
   public static final List<String> VERSIONS =
-      List.of("V1__warehouse_contract", "V2__workout_lakehouse");
+      List.of("V1__warehouse_contract", "V2__workout_lakehouse", "V3__data_yield");
 
   private MigrationScripts() {}
 
@@ -21,12 +21,14 @@ public final class MigrationScripts {
         switch (version) {
           case "V1__warehouse_contract" -> batchPipeline(dialect);
           case "V2__workout_lakehouse" -> workoutLakehouse(dialect);
+          case "V3__data_yield" ->
+              List.of(dialect.createTable(Tables.DATA_YIELD, WarehouseTable.PRODUCTION, true));
           default -> throw new IllegalArgumentException("unknown migration " + version);
         };
     String source =
-        version.startsWith("V1")
-            ? "io.fitbitpipeline.core.warehouse.Tables"
-            : "io.fitbitpipeline.core.lakehouse.LakehouseTables";
+        version.startsWith("V2")
+            ? "io.fitbitpipeline.core.lakehouse.LakehouseTables"
+            : "io.fitbitpipeline.core.warehouse.Tables";
     return "-- Generated from "
         + source
         + " by MigrationScripts ("

@@ -75,6 +75,25 @@ public final class Tables {
           List.of("run_id", "activity", "step"),
           "window_start");
 
+  /**
+   * fitbit.data_yield: one row per user-day that has production data, recomputed by promote in the
+   * data's transaction (see {@code io.fitbitpipeline.core.step.DataYield}).
+   */
+  public static final WarehouseTable DATA_YIELD =
+      new WarehouseTable(
+          "data_yield",
+          null,
+          List.of(
+              required("user_id", ColumnType.TEXT),
+              required("date", ColumnType.DATE),
+              required("heart_rate_minutes", ColumnType.INTEGER),
+              required("valid_hours", ColumnType.INTEGER),
+              required("valid_day", ColumnType.BOOLEAN),
+              optional("steps", ColumnType.BIGINT),
+              optional("flags", ColumnType.TEXT)),
+          List.of("user_id", "date"),
+          "date");
+
   private Tables() {}
 
   /** The intraday table: one row per point. */

@@ -29,6 +29,24 @@ class RawLayoutTest {
   }
 
   @Test
+  void heartRateFilesMayBeNamedAfterTheFitbitResource() {
+    RawFile file =
+        assertInstanceOf(RawLayout.Fits.class, parse("raw/u1/2026-11-16/heart.json")).file();
+    assertEquals(Activity.HEART_RATE, file.activity());
+    assertEquals(false, RawLayout.namedById(file));
+    assertEquals(
+        true,
+        RawLayout.namedById(
+            assertInstanceOf(RawLayout.Fits.class, parse("raw/u1/2026-11-16/heart_rate.json"))
+                .file()));
+    RawLayout.NotOurs sleep =
+        assertInstanceOf(RawLayout.NotOurs.class, parse("raw/u1/2026-11-16/sleep.json"));
+    assertEquals(LocalDate.of(2026, 11, 16), sleep.date());
+    assertEquals("u1", sleep.userId());
+    assertNull(assertInstanceOf(RawLayout.NotOurs.class, parse("raw/README.txt")).date());
+  }
+
+  @Test
   void keysThatBreakTheLayoutSayWhy() {
     RawLayout.Misfit badUser =
         assertInstanceOf(RawLayout.Misfit.class, parse("raw/bad user!/2026-11-16/steps.json"));

@@ -63,8 +63,14 @@ public final class LocalServers {
   }
 
   public PipelineConfig config(String rawBucket, String lakeBucket) {
-    return PipelineConfig.fromEnvironment(
-            Map.of("RAW_BUCKET", rawBucket, "LAKE_BUCKET", lakeBucket, "RAW_PREFIX", "raw"))
+    return config(rawBucket, lakeBucket, Map.of());
+  }
+
+  /** As {@link #config(String, String)} with more environment variables (e.g. LOOKBACK_WEEKS). */
+  public PipelineConfig config(String rawBucket, String lakeBucket, Map<String, String> more) {
+    Map<String, String> env = new java.util.HashMap<>(more);
+    env.putAll(Map.of("RAW_BUCKET", rawBucket, "LAKE_BUCKET", lakeBucket, "RAW_PREFIX", "raw"));
+    return PipelineConfig.fromEnvironment(env)
         .withS3(
             s3.endpoint(),
             new PipelineConfig.StaticCredentials(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY))

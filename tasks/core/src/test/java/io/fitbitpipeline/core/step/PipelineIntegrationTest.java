@@ -13,6 +13,7 @@ import io.fitbitpipeline.core.config.S3Clients;
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.S3ObjectStore;
 import io.fitbitpipeline.core.run.EventLog;
+import io.fitbitpipeline.core.run.PipelineRuns;
 import io.fitbitpipeline.core.run.RunId;
 import io.fitbitpipeline.core.run.StepName;
 import io.fitbitpipeline.core.run.Window;
@@ -288,7 +289,51 @@ class PipelineIntegrationTest {
   }
 
   @Test
-  void aLateFileIsPickedUpWhenItsWeekRunsAgain() throws Exception {
+  void aLateFileIsLoadedByTheNextWeeksRunAndCountedApart() throws Exception {
+    runWindow(WINDOW);
+    put(
+        "late01/2026-11-18/floors.json",
+        SampleWeek.generate(WINDOW).get("user03/2026-11-18/floors.json"));
+    RunId next = runWindow(Window.dates("2026-11-23", "2026-11-29"));
+    assertEquals(1, count("SELECT COUNT(*) FROM fitbit.floors_daily WHERE user_id = 'late01'"));
+    assertEquals(
+        1440, count("SELECT COUNT(*) FROM fitbit.floors_intraday WHERE user_id = 'late01'"));
+    assertEquals(
+        "1|0|1",
+        text(
+            "SELECT files_seen || '|' || files_skipped || '|' || (rows_per_table::json->>'late_files')"
+                + " FROM fitbit_ops.pipeline_runs WHERE run_id = '"
+                + next
+                + "' AND activity = 'floors' AND step = 'extract'"),
+        "extract lists the late file as seen and counts it apart");
+    assertEquals(
+        1,
+        count(
+            "SELECT SUM(files_loaded) FROM fitbit_ops.pipeline_runs WHERE run_id = '"
+                + next
+                + "' AND step = 'transform'"),
+        "the late file is the only one loaded; the window's own files are unchanged");
+    assertEquals(
+        1,
+        new PipelineRuns(pipeline.warehouse(), Clock.systemUTC(), Manifests.objectMapper())
+            .report(next)
+            .path("late_files")
+            .asLong());
+    // Unchanged files in the lookback weeks cost a listing: the week after sees none of them.
+    RunId third = runWindow(Window.dates("2026-11-30", "2026-12-06"));
+    assertEquals(
+        0,
+        count(
+            "SELECT SUM(files_seen - files_skipped) FROM fitbit_ops.pipeline_runs WHERE run_id = '"
+                + third
+                + "' AND step = 'extract'"));
+  }
+
+  @Test
+  void withoutLookbackALateFileWaitsForItsWeek() throws Exception {
+    pipeline =
+        newPipeline(
+            servers.config(config.rawBucket(), config.lakeBucket(), Map.of("LOOKBACK_WEEKS", "0")));
     runWindow(WINDOW);
     put(
         "late01/2026-11-18/floors.json",
@@ -300,8 +345,38 @@ class PipelineIntegrationTest {
         "not in that window");
     runWindow(WINDOW);
     assertEquals(1, count("SELECT COUNT(*) FROM fitbit.floors_daily WHERE user_id = 'late01'"));
+  }
+
+  @Test
+  void heartFilesNamedAfterTheResourceLoadAndUnknownFilesAreReported() throws Exception {
+    byte[] heart = SampleWeek.generate(WINDOW).get("user03/2026-11-18/heart_rate.json");
+    put("alias01/2026-11-18/heart.json", heart);
+    // Both names for one user-day: the activity id's file wins, the other is quarantined.
+    put("user03/2026-11-18/heart.json", heart);
+    put("user03/2026-11-18/sleep.json", "{\"sleep\":[]}".getBytes(StandardCharsets.UTF_8));
+    RunId run = runWindow(WINDOW);
     assertEquals(
-        1440, count("SELECT COUNT(*) FROM fitbit.floors_intraday WHERE user_id = 'late01'"));
+        count(
+            "SELECT COUNT(*) FROM fitbit.heart_rate_intraday WHERE user_id = 'user03'"
+                + " AND ts::date = '2026-11-18'"),
+        count("SELECT COUNT(*) FROM fitbit.heart_rate_intraday WHERE user_id = 'alias01'"));
+    assertTrue(
+        count("SELECT COUNT(*) FROM fitbit.heart_rate_intraday WHERE user_id = 'alias01'") > 0);
+    assertEquals(
+        1, count("SELECT COUNT(*) FROM fitbit.heart_rate_daily WHERE user_id = 'alias01'"));
+    assertEquals(
+        "quarantined|another file holds the same user-day: raw/user03/2026-11-18/heart_rate.json",
+        text(
+            "SELECT status || '|' || reason FROM fitbit_ops.file_ledger"
+                + " WHERE source_key = 'raw/user03/2026-11-18/heart.json'"));
+    var report =
+        new PipelineRuns(pipeline.warehouse(), Clock.systemUTC(), Manifests.objectMapper())
+            .report(run);
+    // user03's sleep.json (the sample's user01 is not uploaded here).
+    assertEquals(1, report.path("unrecognised_files").asLong(), report.toString());
+    String message =
+        report.path("activities").path("steps").path("extract").path("message").asText();
+    assertTrue(message.contains("raw/user03/2026-11-18/sleep.json"), message);
   }
 
   @Test
