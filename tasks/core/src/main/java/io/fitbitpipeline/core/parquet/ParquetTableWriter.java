@@ -1,5 +1,7 @@
 package io.fitbitpipeline.core.parquet;
 
+import io.fitbitpipeline.core.warehouse.Column;
+import io.fitbitpipeline.core.warehouse.ColumnType;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
 import java.io.Closeable;
 import java.io.IOException;
@@ -33,8 +35,16 @@ public final class ParquetTableWriter implements Closeable {
     this.table = table;
     this.file = file;
     Schema schema = TableSchemas.of(table);
+    AvroParquetWriter.Builder<GenericRecord> builder =
+        AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file));
+    for (Column column : table.columns()) {
+      // Times are nearly unique per row: a dictionary costs time and saves nothing.
+      if (column.type() == ColumnType.TIMESTAMP || column.type() == ColumnType.TIMESTAMPTZ) {
+        builder = builder.withDictionaryEncoding(column.name(), false);
+      }
+    }
     this.writer =
-        AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+        builder
             .withSchema(schema)
             .withDataModel(GenericData.get())
             // Parquet's plain configuration: no Hadoop Configuration to load per file.

@@ -244,7 +244,11 @@ public final class KafkaIngestor {
       for (ConsumerRecord<byte[], byte[]> record : polled) {
         long millis = record.timestamp();
         LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(millis, 86_400_000L));
-        ParquetTableWriter writer = batch.table.writer(lake.bronzeFile(topic, date, batchId), date);
+        // One file per date and partition: each file's offsets ascend, so the warehouse appends
+        // to the end of its key index instead of inserting in the middle.
+        ParquetTableWriter writer =
+            batch.table.writer(
+                lake.bronzeFile(topic, date, batchId + "-p" + record.partition()), date);
         // Utf8 keeps the bytes exactly as received: no decoding and re-encoding per record.
         writer
             .set(0, topicText)
