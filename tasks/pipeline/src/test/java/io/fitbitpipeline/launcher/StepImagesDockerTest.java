@@ -2,127 +2,330 @@ package io.fitbitpipeline.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.fitbitpipeline.core.config.PipelineConfig;
-import io.fitbitpipeline.core.config.S3Clients;
-import io.fitbitpipeline.core.lake.ObjectStore;
-import io.fitbitpipeline.core.lake.S3ObjectStore;
 import io.fitbitpipeline.core.run.Window;
 import io.fitbitpipeline.core.sample.SampleWeek;
-import java.net.URI;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
-import org.testcontainers.containers.PostgreSQLContainer;
-import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.junit.jupiter.Container;
-import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
+import org.testcontainers.utility.DockerStatus;
 
 /**
- * The four step images, built beforehand (see .github/workflows/ci.yml), against MinIO and
- * PostgreSQL containers. Tagged "docker": it runs with -Pdocker-it, and skips without a Docker
- * engine.
+ * Every step image of images/release.json, run for real by a Docker engine: each prints its help
+ * (exit 0) and rejects a bad command line (exit 2), then the batch steps run one activity's week
+ * and the lakehouse steps a landing file, against the launcher's local servers (s3proxy, PostgreSQL
+ * and Kafka on loopback, what `./pipeline serve` starts) reached with `--network host`.
+ *
+ * <p>Tagged "docker": runs with -Pdocker-it. Nothing is pulled: the step images must exist in the
+ * engine (scripts/docker-env.sh builds them offline; CI builds them with images/Dockerfile.jvm).
+ * Skips, saying why, when no engine answers. Where no registry is reachable, run it with
+ * TESTCONTAINERS_RYUK_DISABLED=true (Testcontainers would otherwise pull its Ryuk image).
  */
 @Tag("docker")
-@Testcontainers(disabledWithoutDocker = true)
 class StepImagesDockerTest {
-  private static final Network NETWORK = Network.newNetwork();
-  private static final List<String> STEPS = List.of("extract", "transform", "load", "promote");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Container
-  static final GenericContainer<?> MINIO =
-      new GenericContainer<>("minio/minio:RELEASE.2025-04-22T22-12-26Z")
-          .withCommand("server", "/data")
-          .withEnv(Map.of("MINIO_ROOT_USER", "minio", "MINIO_ROOT_PASSWORD", "minio-secret"))
-          .withNetwork(NETWORK)
-          .withNetworkAliases("minio")
-          .withExposedPorts(9000)
-          .waitingFor(Wait.forHttp("/minio/health/ready").forPort(9000));
+  /** Every step image of images/release.json (the batch and the lakehouse DAGs' steps). */
+  private static final List<String> STEPS = steps();
 
-  @Container
-  static final PostgreSQLContainer<?> WAREHOUSE =
-      new PostgreSQLContainer<>("postgres:16-alpine")
-          .withNetwork(NETWORK)
-          .withNetworkAliases("warehouse");
+  private static final String RYUK_IMAGE = "testcontainers/ryuk:0.12.0";
 
-  private static String image(String step) throws Exception {
-    JsonNode release = new ObjectMapper().readTree(Path.of("../../images/release.json").toFile());
-    String registry = release.path("registry").asText("");
-    return registry
+  @TempDir static Path temp;
+  private static LocalEnvironment servers;
+
+  /** Why no engine can be used (each test is then skipped with it), null when one answers. */
+  private static String noEngine;
+
+  @BeforeAll
+  static void engineImagesAndServers() throws Exception {
+    String socket = engineSocket();
+    if (socket != null) {
+      String ping = engineGet(socket, "/_ping");
+      if (!ping.startsWith("200")) {
+        noEngine =
+            "no Docker engine answers on "
+                + socket
+                + " ("
+                + ping
+                + "); start one with scripts/docker-env.sh";
+      } else if (!"true".equalsIgnoreCase(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))
+          && !engineGet(socket, "/images/" + RYUK_IMAGE + "/json").startsWith("200")
+          && System.getenv("GITHUB_ACTIONS") == null) {
+        fail(
+            "TESTCONTAINERS_RYUK_DISABLED is not true and "
+                + RYUK_IMAGE
+                + " is not in the engine: Testcontainers would try to pull it from a registry"
+                + " for minutes. Run with TESTCONTAINERS_RYUK_DISABLED=true.");
+      }
+    } else if (!DockerClientFactory.instance().isDockerAvailable()) {
+      // DOCKER_HOST names a TCP engine: Testcontainers' own check.
+      noEngine = "no Docker engine reachable at DOCKER_HOST=" + System.getenv("DOCKER_HOST");
+    }
+    if (noEngine != null) {
+      System.err.println("StepImagesDockerTest skipped: " + noEngine);
+      return;
+    }
+    DockerClient docker = DockerClientFactory.instance().client();
+    List<String> missing = new ArrayList<>();
+    for (String step : STEPS) {
+      try {
+        var config = docker.inspectImageCmd(image(step)).exec().getConfig();
+        assertEquals("1001", config.getUser(), step + " must run as user 1001, not root");
+        assertTrue(List.of(config.getEnv()).contains("CONTAINER=true"), step + ": CONTAINER=true");
+      } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+        missing.add(image(step));
+      }
+    }
+    if (!missing.isEmpty()) {
+      fail(
+          "not in the engine (this test never pulls): "
+              + missing
+              + "; build them with scripts/docker-env.sh");
+    }
+    // What `./pipeline serve` starts, in this JVM: S3 and PostgreSQL and Kafka on loopback.
+    Path state = temp.resolve("state");
+    servers = LocalEnvironment.open(Map.of(), state, System.out, true);
+    new LauncherContext(Map.of(), state, Clock.systemUTC()).pipeline(servers).migrate();
+  }
+
+  @BeforeEach
+  void engineReachable() {
+    assumeTrue(noEngine == null, noEngine);
+  }
+
+  @AfterAll
+  static void stopServers() throws Exception {
+    if (servers != null) {
+      servers.close();
+    }
+  }
+
+  /** The engine's unix socket (DOCKER_HOST=unix://... or the default), null for a TCP engine. */
+  private static String engineSocket() {
+    String host = System.getenv("DOCKER_HOST");
+    if (host == null || host.isBlank()) {
+      return "/var/run/docker.sock";
+    }
+    return host.startsWith("unix://") ? host.substring("unix://".length()) : null;
+  }
+
+  /** Status line of a GET on the engine's API ("200 OK"), or why there is none. */
+  private static String engineGet(String socket, String path) {
+    if (!Files.exists(Path.of(socket))) {
+      return "no socket " + socket;
+    }
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      String encoded = URLEncoder.encode(path, StandardCharsets.UTF_8).replace("%2F", "/");
+      channel.write(
+          ByteBuffer.wrap(
+              ("GET " + encoded + " HTTP/1.0\r\nHost: docker\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII)));
+      ByteBuffer buffer = ByteBuffer.allocate(256);
+      channel.read(buffer);
+      String response = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+      String[] status = response.split("\r\n", 2)[0].split(" ", 2);
+      return status.length == 2 ? status[1] : response;
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static List<String> steps() {
+    try {
+      List<String> steps = new ArrayList<>();
+      release().path("images").fieldNames().forEachRemaining(steps::add);
+      return List.copyOf(steps);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode release() throws IOException {
+    return JSON.readTree(Path.of("../../images/release.json").toFile());
+  }
+
+  private static String image(String step) throws IOException {
+    JsonNode release = release();
+    return release.path("registry").asText("")
         + release.path("images").path(step).asText()
         + ":"
         + release.path("tag").asText();
   }
 
-  private static GenericContainer<?> step(String step, String... args) throws Exception {
-    return new GenericContainer<>(image(step))
-        .withNetwork(NETWORK)
-        .withCommand(args)
-        .withEnv(
-            Map.of(
-                "AWS_ENDPOINT_URL_S3", "http://minio:9000",
-                "AWS_ACCESS_KEY_ID", "minio",
-                "AWS_SECRET_ACCESS_KEY", "minio-secret",
-                "AWS_REGION", "us-east-1",
-                "WAREHOUSE_JDBC_URL",
-                    "jdbc:postgresql://warehouse:5432/" + WAREHOUSE.getDatabaseName(),
-                "WAREHOUSE_USER", WAREHOUSE.getUsername(),
-                "WAREHOUSE_PASSWORD", WAREHOUSE.getPassword()))
-        .withStartupCheckStrategy(
-            new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(5)));
-  }
+  /** Starts the step container, waits for it to exit; returns exit code, stdout and stderr. */
+  private record Run(long exitCode, String stdout, String stderr, long millis) {
+    String all() {
+      return "exit " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+    }
 
-  @Test
-  void everyImagePrintsItsHelp() throws Exception {
-    for (String name : STEPS) {
-      try (GenericContainer<?> container = step(name, "--help")) {
-        container.start();
-        assertTrue(container.getLogs().contains("Usage: " + name), container.getLogs());
+    /** The stdout lines that are JSON objects (the step's event log). */
+    List<JsonNode> events() {
+      List<JsonNode> events = new ArrayList<>();
+      for (String line : stdout.split("\n")) {
+        if (line.startsWith("{")) {
+          try {
+            events.add(JSON.readTree(line));
+          } catch (IOException e) {
+            fail("not JSON: " + line);
+          }
+        }
       }
+      return events;
     }
   }
 
+  private static Run run(String step, Map<String, String> env, String... args) throws Exception {
+    try (GenericContainer<?> container =
+        new GenericContainer<>(image(step))
+            .withNetworkMode("host")
+            .withEnv(env)
+            .withCommand(args)
+            .withStartupCheckStrategy(new ExitedCheck().withTimeout(Duration.ofMinutes(5)))) {
+      long start = System.nanoTime();
+      container.start();
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      InspectContainerResponse info = container.getCurrentContainerInfo();
+      Run result =
+          new Run(
+              info.getState().getExitCodeLong(),
+              container.getLogs(OutputFrame.OutputType.STDOUT),
+              container.getLogs(OutputFrame.OutputType.STDERR),
+              millis);
+      System.out.printf("%s %s: exit %d in %d ms%n", step, List.of(args), result.exitCode, millis);
+      return result;
+    }
+  }
+
+  /** Startup is over when the one-shot container has exited, whatever its code. */
+  private static final class ExitedCheck extends StartupCheckStrategy {
+    @Override
+    public StartupStatus checkStartupState(DockerClient client, String containerId) {
+      return DockerStatus.isContainerStopped(getCurrentState(client, containerId))
+          ? StartupStatus.SUCCESSFUL
+          : StartupStatus.NOT_YET_KNOWN;
+    }
+  }
+
+  private static void assertSucceededWithJsonLog(String step, Run run) {
+    assertEquals(0L, run.exitCode(), step + "\n" + run.all());
+    // Event lines {"ts", "level", "step", "message", ...}; a step may end with a JSON summary line.
+    assertTrue(
+        run.events().stream()
+            .anyMatch(e -> e.hasNonNull("ts") && e.hasNonNull("level") && e.hasNonNull("message")),
+        step + ": no JSON event line\n" + run.all());
+    assertTrue(
+        run.stdout().lines().allMatch(line -> line.isBlank() || line.startsWith("{")),
+        step + ": stdout has lines that are not JSON\n" + run.all());
+  }
+
   @Test
-  void aOneActivityWeekRunsThroughTheImages() throws Exception {
-    URI endpoint = URI.create("http://" + MINIO.getHost() + ":" + MINIO.getMappedPort(9000));
-    PipelineConfig config =
-        PipelineConfig.fromEnvironment(Map.of())
-            .withS3(endpoint, new PipelineConfig.StaticCredentials("minio", "minio-secret"));
-    ObjectStore store = new S3ObjectStore(S3Clients.create(config));
-    store.ensureBucket(config.rawBucket());
-    store.ensureBucket(config.lakeBucket());
-    new RawUploader(store, config.rawBucket(), config.rawPrefix())
+  void everyImagePrintsItsHelpAndRejectsABadCommandLine() throws Exception {
+    for (String step : STEPS) {
+      Run help = run(step, Map.of(), "--help");
+      assertEquals(0L, help.exitCode(), step + "\n" + help.all());
+      assertTrue(help.stdout().contains("Usage: " + step), step + "\n" + help.all());
+
+      Run bad = run(step, Map.of(), "--no-such-option");
+      assertEquals(2L, bad.exitCode(), step + "\n" + bad.all());
+      assertTrue(bad.stderr().contains("--no-such-option"), step + "\n" + bad.all());
+    }
+    // No configuration at all: exit 3, saying which variable is missing.
+    Run unconfigured = run("extract", Map.of(), "--activity", "steps", "--week", "2026-W47");
+    assertEquals(3L, unconfigured.exitCode(), unconfigured.all());
+    assertTrue(unconfigured.stderr().contains("WAREHOUSE_JDBC_URL"), unconfigured.all());
+  }
+
+  @Test
+  void theBatchImagesRunOneActivityWeek() throws Exception {
+    PipelineConfig config = servers.config();
+    new RawUploader(servers.store(), config.rawBucket(), config.rawPrefix())
         .upload(SampleWeek.generate(Window.isoWeek("2026-W47")));
-
-    for (String name : STEPS) {
-      try (GenericContainer<?> container =
-          step(name, "--activity", "steps", "--week", "2026-W47", "--run-id", "images-it")) {
-        container.start();
-        assertEquals(
-            0L,
-            container.getCurrentContainerInfo().getState().getExitCodeLong(),
-            container.getLogs());
-      }
+    Map<String, String> env = servers.variables();
+    // transform before any extract of that run: a previous step's output is missing, exit 4.
+    Run early =
+        run(
+            "transform",
+            env,
+            "--activity",
+            "steps",
+            "--week",
+            "2026-W47",
+            "--run-id",
+            "no-extract");
+    assertEquals(4L, early.exitCode(), early.all());
+    for (String step : List.of("extract", "transform", "load", "promote")) {
+      Run run =
+          run(step, env, "--activity", "steps", "--week", "2026-W47", "--run-id", "images-it");
+      assertSucceededWithJsonLog(step, run);
     }
+    assertEquals(
+        "139", query("SELECT COUNT(*) FROM fitbit.steps_daily"), "20 users x 7 days, less one");
+  }
+
+  @Test
+  void theLakehouseImagesRunALandingFile() throws Exception {
+    servers
+        .store()
+        .put(
+            servers.config().rawBucket(),
+            "landing/gym_logins/images-it.csv",
+            ("mac_address,gym,login,logout\n"
+                    + "aa:bb:cc:dd:ee:01,Downtown,1763283600,1763287200\n"
+                    + "bad line\n")
+                .getBytes(StandardCharsets.UTF_8));
+    Map<String, String> env = servers.variables();
+    assertSucceededWithJsonLog(
+        "ingest", run("ingest", env, "--landing", "--run-id", "images-it-lakehouse"));
+    assertSucceededWithJsonLog("silver", run("silver", env, "--run-id", "images-it-lakehouse"));
+    assertSucceededWithJsonLog("gold", run("gold", env, "--run-id", "images-it-lakehouse"));
+    String rows =
+        query("SELECT COUNT(*) FROM bronze.landing_rows WHERE object_key LIKE '%images-it.csv'");
+    assertTrue(Long.parseLong(rows) > 0, "bronze.landing_rows of the landing file: " + rows);
+    assertTrue(
+        query("SELECT string_agg(reason, ';') FROM silver.rejected_records")
+            .contains("landing/gym_logins/images-it.csv line 3"));
+  }
+
+  private static String query(String sql) throws Exception {
+    PipelineConfig config = servers.config();
     try (Connection c =
             DriverManager.getConnection(
-                WAREHOUSE.getJdbcUrl(), WAREHOUSE.getUsername(), WAREHOUSE.getPassword());
+                config.jdbcUrl(), config.warehouseUser(), config.warehousePassword());
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM fitbit.steps_daily")) {
-      rs.next();
-      assertEquals(139, rs.getLong(1), "20 users x 7 days, less the planted error body");
+        ResultSet rs = s.executeQuery(sql)) {
+      assertTrue(rs.next(), sql);
+      return rs.getString(1);
     }
   }
 }
