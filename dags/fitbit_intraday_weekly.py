@@ -4,7 +4,9 @@ Every Monday at 00:00 UTC the DAG processes the ISO week that has just ended (th
 interval is exactly that week, Monday 00:00 to the next Monday 00:00 UTC). For each activity a
 task group runs extract >> transform >> load; the six groups run in parallel; when all have
 loaded, promote moves the week from staging to the production tables and publish_stats writes
-the run's statistics to the log and to XCom.
+the run's statistics to the log and to XCom. The last task, report, writes the run report to the
+lake (reports/{run_id}/index.html) whatever happened before it, as long as the run recorded
+something; its location is in its XCom, in the task log, and in the notifications.
 
 Each step runs its container with the DockerOperator (Variable ``fitbit_task_mode`` = docker,
 the default) or, on a machine without a Docker engine, the same command as a subprocess with
@@ -33,12 +35,11 @@ from airflow.sdk import (
     task,
 )
 
-from fitbit_pipeline import ACTIVITIES, config
+from fitbit_pipeline import ACTIVITIES, REPORT_STEP, config
 from fitbit_pipeline.alerts import FitbitNotifier
-from fitbit_pipeline.steps import FitbitStepOperator
+from fitbit_pipeline.steps import RUN_ID, TEMPLATE_FILTERS, TEMPLATE_MACROS, FitbitStepOperator
 
 WINDOW = "{{ fitbit_window(params, data_interval_start) }}"
-RUN_ID = "--run-id {{ run_id | fitbit_run_id }}"
 DRY_RUN = "{{ ' --dry-run' if params.dry_run else '' }}"
 
 DEADLINE_AFTER_QUEUED = timedelta(hours=6)
@@ -59,6 +60,8 @@ default_args = {
     "on_failure_callback": [FitbitNotifier()],
 }
 
+REPORT_TIMEOUT = timedelta(minutes=15)
+
 with DAG(
     dag_id="fitbit_intraday_weekly",
     description="Weekly Fitbit intraday pipeline: extract, transform, load per activity, then promote",
@@ -68,17 +71,19 @@ with DAG(
     max_active_runs=1,
     dagrun_timeout=timedelta(hours=12),
     default_args=default_args,
+    # The run's outcome with the report's link (the report task has run by then).
+    on_success_callback=[FitbitNotifier(event="success")],
     deadline=DeadlineAlert(
         reference=DeadlineReference.DAGRUN_QUEUED_AT,
         interval=DEADLINE_AFTER_QUEUED,
         callback=AsyncCallback(FitbitNotifier, kwargs={"event": "deadline"}),
     ),
     user_defined_macros={
-        "fitbit_image": config.image_for,
+        **TEMPLATE_MACROS,
         "fitbit_window": config.window_args,
         "fitbit_activity_args": config.activity_args,
     },
-    user_defined_filters={"fitbit_run_id": config.safe_run_id},
+    user_defined_filters=TEMPLATE_FILTERS,
     params={
         "week": Param(
             None,
@@ -173,5 +178,18 @@ with DAG(
         logging.getLogger("airflow.task").info("Run statistics:\n%s", json.dumps(stats, indent=2))
         return stats
 
+    # The run report, whatever happened before it: a run whose promote failed still has files,
+    # rejects and per-activity status worth a page (production is unchanged, the page says which
+    # step failed). A teardown task, so that it runs when all upstream tasks are done (trigger
+    # rule all_done_setup_success, which without setup tasks is all_done) and does not decide
+    # the run's state: a failed promote still fails the run, a failed report does not. It exits
+    # 4 and is skipped when nothing of the run is recorded; in a dry run it is skipped.
+    report = FitbitStepOperator(
+        task_id=REPORT_STEP,
+        step=REPORT_STEP,
+        command=f"{WINDOW} {RUN_ID}",
+        execution_timeout=REPORT_TIMEOUT,
+    )
+
     loads >> promote
-    publish_stats(promote.output)
+    publish_stats(promote.output) >> report.as_teardown()

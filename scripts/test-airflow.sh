@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Lints and tests the Airflow DAGs on a real Airflow 3 (installed by scripts/setup-airflow.sh).
 #   scripts/test-airflow.sh [pytest args...]
-# The end-to-end tests (tests/dags/test_e2e_pipeline.py) run when the pipeline jars are built
-# or FITBIT_E2E=1 (then they must pass); otherwise pytest reports them as skipped.
+# The end-to-end tests (tests/dags/test_e2e_pipeline.py, test_e2e_lakehouse.py) run when the
+# jars are built or FITBIT_E2E=1 (then they must pass); otherwise pytest reports them as skipped.
+# FITBIT_E2E_PIPELINE names a launcher to use instead of ./pipeline (e.g. one that never rebuilds).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -1,6 +1,6 @@
-"""Settings of the Fitbit DAG: Airflow Variables (falling back to environment variables),
-images from images/release.json, the step environment from Airflow connections, and the
-week window of a run.
+"""Settings of the Fitbit DAGs: Airflow Variables (falling back to environment variables),
+images from images/release.json, the step environment from Airflow connections and variables,
+the week window of a weekly run and the sources of a lakehouse run.
 
 Nothing here reads Variables or connections at import time: the functions are called while a
 task runs (or while its templates render), never while the DAG file is parsed.
@@ -16,10 +16,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fitbit_pipeline import ACTIVITIES
+from fitbit_pipeline import ACTIVITIES, LAKEHOUSE_SOURCES, STEPS
 
 WAREHOUSE_CONN_ID = "fitbit_warehouse"
 AWS_CONN_ID = "fitbit_aws"
+KAFKA_CONN_ID = "fitbit_kafka"
 
 # Variable name -> environment variable used when the Variable does not exist.
 SETTINGS = {
@@ -29,6 +30,7 @@ SETTINGS = {
     "fitbit_repo_root": "FITBIT_REPO_ROOT",  # local mode: repository with the built jars
     "fitbit_local_launcher": "FITBIT_LOCAL_LAUNCHER",  # local mode: command run as LAUNCHER STEP ARGS
     "fitbit_docker_network": "FITBIT_DOCKER_NETWORK",  # docker mode: network of the step containers
+    "fitbit_pipeline_env": "FITBIT_PIPELINE_ENV",  # JSON step environment (Terraform output)
     "fitbit_step_env": "FITBIT_STEP_ENV",  # JSON object of extra non-secret step environment
     "fitbit_alert_notifier": "FITBIT_ALERT_NOTIFIER",  # JSON, see alerts.py
 }
@@ -38,13 +40,29 @@ TASK_MODES = ("docker", "local")
 # Environment variables that carry secrets: only ever passed through private_environment
 # (docker) or the subprocess environment (local), never through a templated field.
 SECRET_ENV = frozenset(
-    {"WAREHOUSE_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
+    {
+        "WAREHOUSE_PASSWORD",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "KAFKA_SASL_PASSWORD",
+    }
 )
+
+# Connection -> the steps that get its environment. Only ingest talks to Kafka: the other steps
+# never see the Kafka login (topic names and the group are plain variables, for every step).
+STEP_CONNECTIONS = {
+    WAREHOUSE_CONN_ID: STEPS,
+    AWS_CONN_ID: STEPS,
+    KAFKA_CONN_ID: ("ingest",),
+}
+
+KAFKA_AUTH_MODES = ("none", "msk-iam")
 
 DEFAULT_RELEASE = {
     "registry": "",
     "tag": "latest",
-    "images": {step: f"fitbit-{step}" for step in ("extract", "transform", "load", "promote")},
+    "images": {step: f"fitbit-{step}" for step in STEPS},
 }
 
 RUN_ID_RE = re.compile(r"[^A-Za-z0-9_.:+-]")
@@ -179,9 +197,25 @@ def selected_activities(params: dict) -> list[str]:
     return [a for a in ACTIVITIES if a in chosen]
 
 
+def selected_sources(params: dict) -> list[str]:
+    """The lakehouse sources a run ingests (param ``sources``; all four when not given)."""
+    chosen = params.get("sources") or list(LAKEHOUSE_SOURCES)
+    unknown = sorted(set(chosen) - set(LAKEHOUSE_SOURCES))
+    if unknown:
+        raise ValueError(f"unknown sources: {unknown}")
+    return [s for s in LAKEHOUSE_SOURCES if s in chosen]
+
+
 def safe_run_id(run_id: str) -> str:
     """Template filter ``fitbit_run_id``: the run id in the steps' --run-id alphabet."""
     return RUN_ID_RE.sub("_", run_id)[:200]
+
+
+def report_key(run_id: str) -> str:
+    """Where the report step writes the run report of Airflow run ``run_id`` in the lake bucket
+    (LakeLayout.report: the run id as the steps get it, ':' and '+' replaced by '_')."""
+    key_safe = safe_run_id(run_id).replace(":", "_").replace("+", "_")
+    return f"reports/{key_safe}/index.html"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,8 +254,8 @@ def warehouse_env(conn) -> tuple[dict[str, str], dict[str, str]]:
         public["WAREHOUSE_USER"] = conn.login
     if extra.get("dialect"):
         public["WAREHOUSE_DIALECT"] = extra["dialect"]
-    if "iam_auth" in extra:
-        public["WAREHOUSE_IAM_AUTH"] = _truthy(extra["iam_auth"])
+    if "iam_auth" in extra or "iam" in extra:  # "iam": the Amazon provider's (and Terraform's) name
+        public["WAREHOUSE_IAM_AUTH"] = _truthy(extra.get("iam_auth", extra.get("iam")))
     if extra.get("redshift_iam_role"):
         public["REDSHIFT_IAM_ROLE"] = extra["redshift_iam_role"]
     if conn.password:
@@ -253,24 +287,96 @@ def aws_env(conn) -> tuple[dict[str, str], dict[str, str]]:
     return public, secret
 
 
-def extra_step_env() -> dict[str, str]:
-    raw = setting("fitbit_step_env")
+def _first(extra: dict, *keys: str) -> str | None:
+    for key in keys:
+        value = extra.get(key)
+        if value not in (None, ""):
+            return str(value).strip()
+    return None
+
+
+def kafka_env(conn) -> tuple[dict[str, str], dict[str, str]]:
+    """(public, secret) environment for connection ``fitbit_kafka`` (optional; ingest only).
+
+    Bootstrap servers: extra ``bootstrap_servers`` (or the Kafka provider's ``bootstrap.servers``),
+    else host (a comma-separated list may carry ports) and port. Login and password are the SASL
+    user and (secret) password. Extras ``auth`` (none | msk-iam), ``security_protocol`` and
+    ``sasl_mechanism`` (dotted Kafka names work too) become KAFKA_AUTH, KAFKA_SECURITY_PROTOCOL
+    and KAFKA_SASL_MECHANISM.
+    """
+    public: dict[str, str] = {}
+    secret: dict[str, str] = {}
+    if conn is None:
+        return public, secret
+    extra = conn.extra_dejson or {}
+    servers = _first(extra, "bootstrap_servers", "bootstrap.servers")
+    if not servers and conn.host:
+        hosts = [h.strip() for h in conn.host.split(",") if h.strip()]
+        servers = ",".join(h if ":" in h or not conn.port else f"{h}:{conn.port}" for h in hosts)
+    if servers:
+        public["KAFKA_BOOTSTRAP_SERVERS"] = servers
+    auth = _first(extra, "auth", "kafka_auth")
+    if auth:
+        auth = auth.lower()
+        if auth not in KAFKA_AUTH_MODES:
+            raise ValueError(f"connection {KAFKA_CONN_ID}: extra auth must be one of {KAFKA_AUTH_MODES}")
+        public["KAFKA_AUTH"] = auth
+    protocol = _first(extra, "security_protocol", "security.protocol")
+    if protocol:
+        public["KAFKA_SECURITY_PROTOCOL"] = protocol.upper()
+    mechanism = _first(extra, "sasl_mechanism", "sasl.mechanism", "sasl.mechanisms")
+    if mechanism:
+        public["KAFKA_SASL_MECHANISM"] = mechanism.upper()
+    user = conn.login or _first(extra, "sasl.username")
+    password = conn.password or _first(extra, "sasl.password")
+    if user:
+        if not mechanism and auth != "msk-iam":
+            raise ValueError(
+                f"connection {KAFKA_CONN_ID} has a login but no extra sasl_mechanism "
+                "(PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)"
+            )
+        public["KAFKA_SASL_USERNAME"] = user
+    if password:
+        secret["KAFKA_SASL_PASSWORD"] = password
+    return public, secret
+
+
+CONNECTION_MAPPERS = {WAREHOUSE_CONN_ID: warehouse_env, AWS_CONN_ID: aws_env, KAFKA_CONN_ID: kafka_env}
+
+
+def _env_variable(name: str) -> dict[str, str]:
+    raw = setting(name)
     if not raw:
         return {}
     data = json.loads(raw) if isinstance(raw, str) else raw
     if not isinstance(data, dict):
-        raise ValueError("fitbit_step_env must be a JSON object of NAME: value")
+        raise ValueError(f"{name} must be a JSON object of NAME: value")
     leaked = sorted(SECRET_ENV & set(data))
     if leaked:
-        raise ValueError(f"fitbit_step_env must not hold secrets {leaked}: use connection {AWS_CONN_ID}")
-    return {str(k): str(v) for k, v in data.items()}
+        raise ValueError(
+            f"{name} must not hold secrets {leaked}: use the connections "
+            f"{WAREHOUSE_CONN_ID}, {AWS_CONN_ID} or {KAFKA_CONN_ID}"
+        )
+    return {str(k): "" if v is None else str(v) for k, v in data.items()}
 
 
-def step_environment() -> tuple[dict[str, str], dict[str, str]]:
-    """(public, secret) environment of a step from the connections and variables."""
-    public = extra_step_env()
+def extra_step_env() -> dict[str, str]:
+    """Non-secret step variables: ``fitbit_pipeline_env`` (the Terraform output
+    ``airflow_variables.fitbit_pipeline_env``), overridden by ``fitbit_step_env``."""
+    return {**_env_variable("fitbit_pipeline_env"), **_env_variable("fitbit_step_env")}
+
+
+def step_environment(step: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """(public, secret) environment of ``step``: the variables, then its connections (which win).
+
+    Empty values are left out (Terraform writes KAFKA_BOOTSTRAP_SERVERS = "" without the cluster),
+    so the step's own default applies.
+    """
+    public = {k: v for k, v in extra_step_env().items() if v != ""}
     secret: dict[str, str] = {}
-    for conn_id, mapper in ((WAREHOUSE_CONN_ID, warehouse_env), (AWS_CONN_ID, aws_env)):
+    for conn_id, mapper in CONNECTION_MAPPERS.items():
+        if step is not None and step not in STEP_CONNECTIONS[conn_id]:
+            continue
         pub, sec = mapper(_get_connection(conn_id))
         public.update(pub)
         secret.update(sec)

@@ -17,6 +17,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DAGS = REPO / "dags"
 DAG_ID = "fitbit_intraday_weekly"
+LAKEHOUSE_DAG_ID = "fitbit_lakehouse"
 
 _HOME = Path(tempfile.mkdtemp(prefix="fitbit-airflow-home-"))
 os.environ.update(
@@ -51,15 +52,20 @@ def airflow_db() -> Path:
     return _HOME
 
 
-def load_dag():
-    """Parse dags/ like the DAG processor and return the DAG (fresh objects each call)."""
+def load_dag(dag_id: str = DAG_ID):
+    """Parse dags/ like the DAG processor and return one DAG (fresh objects each call)."""
     from airflow.dag_processing.dagbag import BundleDagBag
 
     bag = BundleDagBag(dag_folder=str(DAGS), bundle_path=DAGS)
     assert bag.import_errors == {}, bag.import_errors
-    return bag.dags[DAG_ID]
+    return bag.dags[dag_id]
 
 
 @pytest.fixture
 def dag():
     return load_dag()
+
+
+@pytest.fixture
+def lakehouse_dag():
+    return load_dag(LAKEHOUSE_DAG_ID)

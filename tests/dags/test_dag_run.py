@@ -1,7 +1,8 @@
 """Whole DAG runs with dag.test() in local mode, the steps replaced by tests/dags/fake_pipeline.py.
 
 These need no Java and no servers: they check what Airflow does with the DAG (ordering,
-skipping of unselected groups, dry run, retries, failure notification, the statistics XCom).
+skipping of unselected groups, dry run, retries, failure notification, the statistics XCom, the
+run report as the last task, also after a failure, and the success notification).
 The same runs against the real steps are in test_e2e_pipeline.py.
 """
 
@@ -25,6 +26,29 @@ PASSWORD = "fake-SECRET-pw"
 
 
 @pytest.fixture
+def notifications(monkeypatch):
+    """What FitbitNotifier would send: (event, subject, body) for each call."""
+    from fitbit_pipeline import alerts
+
+    sent = []
+    monkeypatch.setattr(
+        alerts.FitbitNotifier,
+        "notify",
+        lambda self, context: sent.append((self.event, *self.message(context))),
+    )
+    return sent
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def report_of(run_id: str) -> str:
+    """Where the report of ``run_id`` is (fake_pipeline.py's and the notifier's LAKE_BUCKET)."""
+    return f"s3://lake-fake/reports/{run_id.replace(':', '_').replace('+', '_')}/index.html"
+
+
+@pytest.fixture
 def fake_pipeline(airflow_db, tmp_path, monkeypatch):
     log = tmp_path / "calls.jsonl"
     log.touch()
@@ -32,6 +56,7 @@ def fake_pipeline(airflow_db, tmp_path, monkeypatch):
     monkeypatch.setenv("FAKE_PIPELINE_STATE", str(tmp_path))
     monkeypatch.setenv("AIRFLOW_VAR_FITBIT_TASK_MODE", "local")
     monkeypatch.setenv("AIRFLOW_VAR_FITBIT_LOCAL_LAUNCHER", f"{sys.executable} {FAKE}")
+    monkeypatch.setenv("AIRFLOW_VAR_FITBIT_STEP_ENV", json.dumps({"LAKE_BUCKET": "lake-fake"}))
     monkeypatch.setenv(
         "AIRFLOW_CONN_FITBIT_WAREHOUSE",
         json.dumps(
@@ -50,7 +75,7 @@ def fake_pipeline(airflow_db, tmp_path, monkeypatch):
     return calls
 
 
-def test_weekly_run_runs_every_group_then_promote_and_publishes_stats(fake_pipeline):
+def test_weekly_run_runs_every_group_then_promote_and_publishes_stats(fake_pipeline, notifications):
     dag = load_dag()
     # logical date of the scheduled run for 2026-W44 (data interval Mon 26 Oct .. Mon 2 Nov)
     state, tis, run_id = run_dag(dag, datetime(2026, 11, 2, 0, 0, 1, tzinfo=UTC))
@@ -71,12 +96,21 @@ def test_weekly_run_runs_every_group_then_promote_and_publishes_stats(fake_pipel
     assert by_step["promote"] == [
         " ".join(f"--activity {a}" for a in ACTIVITIES) + f" --week 2026-W44 {run_arg}"
     ]
-    assert [c["step"] for c in calls][-1] == "promote"
+    assert [c["step"] for c in calls][-2:] == ["promote", "report"]
+    assert by_step["report"] == [f"--week 2026-W44 {run_arg}"]
 
     stats = xcom(DAG_ID, run_id, "publish_stats")
     assert stats["run_id"] == run_id and set(stats["activities"]) == set(ACTIVITIES)
     promoted = xcom(DAG_ID, run_id, "promote")  # the last stdout line, as pushed by the operator
     assert (json.loads(promoted) if isinstance(promoted, str) else promoted) == stats
+    report = _json(xcom(DAG_ID, run_id, "report"))  # the report step's last stdout line
+    assert report["report"] == report_of(run_id) and report["run_id"] == run_id
+
+    # One notification: the run's success, with the report's location.
+    assert [(event, subject) for event, subject, _ in notifications] == [
+        ("success", f"[Airflow] {DAG_ID} succeeded (week 2026-W44)")
+    ]
+    assert f"Report: {report_of(run_id)}" in notifications[0][2].splitlines()
     for task_id in ("steps.load", "promote"):
         assert PASSWORD not in json.dumps(rendered_fields(DAG_ID, run_id, task_id))
 
@@ -99,6 +133,7 @@ def test_manual_run_for_one_activity_skips_the_other_groups_but_promotes(fake_pi
         for step in ("extract", "transform", "load"):
             assert tis[f"{activity}.{step}"][0] == expected, (activity, step, tis)
     assert tis["promote"][0] == "success" and tis["publish_stats"][0] == "success"
+    assert tis["report"][0] == "success"
 
     calls = fake_pipeline()
     assert [(c["step"], " ".join(c["args"])) for c in calls] == [
@@ -106,8 +141,9 @@ def test_manual_run_for_one_activity_skips_the_other_groups_but_promotes(fake_pi
         ("transform", f"--activity steps --week 2026-W40 --run-id {run_id}"),
         ("load", f"--activity steps --week 2026-W40 --run-id {run_id}"),
         ("promote", f"--activity steps --week 2026-W40 --run-id {run_id}"),
+        ("report", f"--week 2026-W40 --run-id {run_id}"),
     ]
-    assert {c["users"] for c in calls} == {"U1,U2"}
+    assert {c["users"] for c in calls if c["step"] != "report"} == {"U1,U2"}  # a report covers all
 
 
 def test_dry_run_only_extracts(fake_pipeline):
@@ -125,6 +161,7 @@ def test_dry_run_only_extracts(fake_pipeline):
         assert tis[f"{activity}.transform"][0] == "skipped"
         assert tis[f"{activity}.load"][0] == "skipped"
     assert tis["promote"][0] == "skipped" and tis["publish_stats"][0] == "skipped"
+    assert tis["report"][0] == "skipped"  # nothing was processed: nothing to report
     assert sorted(" ".join(c["args"]) for c in fake_pipeline()) == sorted(
         f"--activity {a} --from 2026-10-05 --to 2026-10-07 --run-id {run_id} --dry-run"
         for a in ("floors", "calories")
@@ -145,17 +182,11 @@ def test_a_step_that_fails_once_is_retried_and_the_run_succeeds(fake_pipeline, m
     assert len(loads) == 2
 
 
-def test_a_bad_command_line_fails_without_retry_and_notifies(fake_pipeline, monkeypatch):
-    from fitbit_pipeline import alerts
-
-    sent = []
-    monkeypatch.setattr(
-        alerts.FitbitNotifier, "notify", lambda self, context: sent.append(alerts.failure_message(context))
-    )
+def test_a_bad_command_line_fails_without_retry_and_notifies(fake_pipeline, notifications, monkeypatch):
     monkeypatch.setenv("FAKE_PIPELINE_FAIL", "extract:elevation:2")
     dag = load_dag()
     fast_retries(dag)
-    state, tis, _ = run_dag(
+    state, tis, run_id = run_dag(
         dag, datetime(2026, 10, 5, 0, 0, 1, tzinfo=UTC), {"activities": ["elevation", "floors"]}
     )
     assert state == "failed"
@@ -163,10 +194,43 @@ def test_a_bad_command_line_fails_without_retry_and_notifies(fake_pipeline, monk
     assert tis["elevation.load"][0] == "upstream_failed"
     assert tis["floors.load"][0] == "success"
     assert tis["promote"][0] == "upstream_failed"  # a failed group blocks promote
-    assert len(sent) == 1
-    subject, body = sent[0]
-    assert "elevation.extract" in subject and "2026-W40" in subject
+    # the report is still written: floors went through, elevation did not
+    assert tis["report"][0] == "success"
+    assert [c["step"] for c in fake_pipeline()][-1] == "report"
+    assert len(notifications) == 1
+    event, subject, body = notifications[0]
+    assert event == "failure" and "elevation.extract" in subject and "2026-W40" in subject
     assert "Try number: 1" in body and "/dags/fitbit_intraday_weekly/" in body
+    assert f"Report: {report_of(run_id)} (written by the report task when the run ends)" in body
+
+
+def test_a_failed_promote_still_gets_its_report_and_fails_the_run(fake_pipeline, notifications, monkeypatch):
+    monkeypatch.setenv("FAKE_PIPELINE_FAIL", "promote:all:1")  # a promote check failed
+    dag = load_dag()
+    fast_retries(dag)
+    state, tis, run_id = run_dag(dag, datetime(2026, 9, 28, 0, 0, 1, tzinfo=UTC), {"activities": ["steps"]})
+    assert state == "failed", tis  # the report's success does not hide the failed promote
+    assert tis["promote"] == ("failed", 4)  # retried: exit code 1 is not a bad command line
+    assert tis["publish_stats"][0] == "upstream_failed"
+    assert tis["report"] == ("success", 1)
+    assert _json(xcom(DAG_ID, run_id, "report"))["report"] == report_of(run_id)
+    assert [(event, subject.split(" failed")[0]) for event, subject, _ in notifications] == [
+        ("failure", f"[Airflow] {DAG_ID}.promote")
+    ]
+    assert (
+        f"Report: {report_of(run_id)} (written by the report task when the run ends)" in notifications[0][2]
+    )
+
+
+def test_a_run_that_recorded_nothing_skips_its_report(fake_pipeline, notifications, monkeypatch):
+    monkeypatch.setenv("FAKE_PIPELINE_FAIL", "report:all:4")  # the warehouse knows nothing of the run
+    dag = load_dag()
+    fast_retries(dag)
+    state, tis, _ = run_dag(dag, datetime(2026, 9, 21, 0, 0, 1, tzinfo=UTC), {"activities": ["floors"]})
+    assert state == "success", tis
+    assert tis["report"] == ("skipped", 1)  # exit code 4: not retried, not failed
+    assert [event for event, _, _ in notifications] == ["success"]
+    assert "Report: none (the report task was skipped" in notifications[0][2]
 
 
 def test_backfill_over_past_weeks_plans_one_run_per_week(airflow_db):

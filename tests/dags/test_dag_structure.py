@@ -1,4 +1,4 @@
-"""Structure of fitbit_intraday_weekly: parsing, schedule, tasks, retries, alerts, commands, params."""
+"""Parsing of dags/ and the structure of fitbit_intraday_weekly: schedule, tasks, alerts, params."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import DAG_ID, DAGS
+from conftest import DAG_ID, DAGS, LAKEHOUSE_DAG_ID
 from fitbit_pipeline import ACTIVITIES, alerts, config
 
 WEEK_START = datetime(2026, 11, 23, tzinfo=UTC)  # Monday of 2026-W48
@@ -97,8 +97,10 @@ def test_dagbag_imports_without_errors_or_deprecation_warnings():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["errors"] == {}
-    assert result["dags"] == [DAG_ID]
-    assert result["files"] == ["fitbit_intraday_weekly.py"], "helpers must be kept out by .airflowignore"
+    assert result["dags"] == sorted([DAG_ID, LAKEHOUSE_DAG_ID])
+    assert result["files"] == ["fitbit_intraday_weekly.py", "fitbit_lakehouse.py"], (
+        "helpers must be kept out by .airflowignore"
+    )
     assert result["warnings"] == []
 
 
@@ -129,7 +131,7 @@ def test_schedule_is_weekly_on_monday_and_covers_the_previous_iso_week(dag):
 
 
 def test_tasks_and_dependencies(dag):
-    expected = {"promote", "publish_stats"}
+    expected = {"promote", "publish_stats", "report"}
     for activity in ACTIVITIES:
         expected |= {f"{activity}.{t}" for t in ("selected", "extract", "transform", "load")}
     assert set(dag.task_dict) == expected
@@ -149,6 +151,31 @@ def test_tasks_and_dependencies(dag):
     assert dag.task_dict["publish_stats"].upstream_task_ids == {"promote"}
     assert dag.task_dict["publish_stats"].trigger_rule == "all_success"
 
+    # The run report comes last and runs whatever happened before (all done: no setup tasks).
+    report = dag.task_dict["report"]
+    assert report.upstream_task_ids == {"publish_stats"} and report.downstream_task_ids == set()
+    assert report.trigger_rule == "all_done_setup_success"
+    assert not any(t.is_setup for t in dag.tasks)
+    # A teardown that does not decide the run's state: publish_stats (and through it promote and
+    # the groups) does, so a failed promote fails the run although the report succeeds.
+    assert report.is_teardown and not report.on_failure_fail_dagrun
+    assert [t.task_id for t in dag.tasks if not t.downstream_list] == ["report"]
+
+
+def test_the_run_state_ignores_the_report_but_not_what_failed_before_it(dag):
+    from airflow.models.dagrun import DagRun
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    scheduler_dag = DagSerialization.deserialize_dag(DagSerialization.serialize_dag(dag))
+
+    class TI:
+        def __init__(self, task_id):
+            self.task_id, self.state = task_id, "success"
+
+    tis = [TI(task_id) for task_id in dag.task_dict]
+    counted = DagRun._tis_for_dagrun_state(None, dag=scheduler_dag, tis=tis)
+    assert {ti.task_id for ti in counted} == {"publish_stats"}
+
 
 def test_retries_backoff_and_timeouts_on_every_task(dag):
     for task in dag.tasks:
@@ -158,6 +185,7 @@ def test_retries_backoff_and_timeouts_on_every_task(dag):
         assert task.max_retry_delay is not None and task.max_retry_delay <= timedelta(hours=1)
         assert task.execution_timeout is not None and task.execution_timeout <= timedelta(hours=2)
     assert dag.dagrun_timeout is not None
+    assert dag.task_dict["report"].execution_timeout == timedelta(minutes=15)
 
 
 def test_deadline_alert_uses_the_failure_notifier(dag):
@@ -179,6 +207,13 @@ def test_every_task_notifies_on_failure(dag):
         callbacks = task.on_failure_callback
         callbacks = callbacks if isinstance(callbacks, list) else [callbacks]
         assert any(isinstance(cb, alerts.FitbitNotifier) for cb in callbacks), task.task_id
+
+
+def test_the_run_notifies_its_success(dag):
+    callbacks = dag.on_success_callback
+    callbacks = callbacks if isinstance(callbacks, list) else [callbacks]
+    assert [cb.event for cb in callbacks if isinstance(cb, alerts.FitbitNotifier)] == ["success"]
+    assert not dag.on_failure_callback  # failures are notified per task, once
 
 
 class _FakeTI:
@@ -206,6 +241,103 @@ def test_failure_message_has_dag_task_week_try_and_log_url(dag, caplog):
     text = caplog.text
     for expected in (DAG_ID, "steps.load", "week 2026-W48", "Try number: 4", _FakeTI.log_url):
         assert expected in text
+
+
+REPORT_KEY = "reports/scheduled__2026-11-30T00_00_00_00_00/index.html"
+
+
+def test_failure_message_names_the_run_report_and_its_link(dag, connections, monkeypatch):
+    monkeypatch.setenv("AIRFLOW_VAR_FITBIT_STEP_ENV", json.dumps({"LAKE_BUCKET": "lake-b"}))
+    _, body = alerts.failure_message(_failure_context(dag))
+    lines = body.splitlines()
+    assert f"Report: s3://lake-b/{REPORT_KEY} (written by the report task when the run ends)" in lines
+    # the fitbit_aws connection's S3-API endpoint
+    assert f"Report link: http://127.0.0.1:9000/lake-b/{REPORT_KEY}" in lines
+
+    monkeypatch.delenv("AIRFLOW_CONN_FITBIT_AWS")  # AWS itself: the console's page of the object
+    _, body = alerts.failure_message(_failure_context(dag))
+    assert (
+        "Report link: https://s3.console.aws.amazon.com/s3/object/lake-b?region=us-east-1"
+        "&prefix=reports%2Fscheduled__2026-11-30T00_00_00_00_00%2Findex.html"
+    ) in body.splitlines()
+    cfg = {"type": "log", "report_url": "https://reports.example/{key}?b={bucket}"}
+    _, body = alerts.failure_message(_failure_context(dag), cfg)
+    assert f"Report link: https://reports.example/{REPORT_KEY}?b=lake-b" in body.splitlines()
+
+    context = {**_failure_context(dag), "ti": type("TI", (_FakeTI,), {"task_id": "report"})()}
+    _, body = alerts.failure_message(context)
+    assert body.splitlines()[-1] == "Report: not written (this task writes it)"
+
+
+def test_the_report_is_a_link_in_smtp_and_slack_and_text_elsewhere(dag, monkeypatch):
+    from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+
+    sent = []
+    monkeypatch.setattr(SmtpNotifier, "notify", lambda self, context: sent.append(self))
+    monkeypatch.setenv("AIRFLOW_VAR_FITBIT_STEP_ENV", json.dumps({"LAKE_BUCKET": "lake-b"}))
+    monkeypatch.setenv(
+        "AIRFLOW_VAR_FITBIT_ALERT_NOTIFIER", json.dumps({"type": "smtp", "to": "ops@example.com"})
+    )
+    alerts.FitbitNotifier().notify(_failure_context(dag))
+    (mail,) = sent
+    link = "https://s3.console.aws.amazon.com/s3/object/lake-b?region=us-east-1&amp;prefix=reports%2F"
+    assert f'<a href="{link}' in mail.html_content and "Open the run report</a>" in mail.html_content
+    assert f"s3://lake-b/{REPORT_KEY}" in mail.html_content
+
+    body = "DAG: d\nReport: s3://b/k\nReport link: https://x.example/k"
+    assert alerts._slack_text("s", body, alerts._link_in(body)).endswith(
+        "\n<https://x.example/k|Open the run report>"
+    )
+    assert alerts._slack_text("s", "DAG: d", None) == "*s*\nDAG: d"
+
+
+class _ReportTI:
+    def __init__(self, value):
+        self.value = value
+
+    def xcom_pull(self, task_ids):
+        assert task_ids == "report"
+        if isinstance(self.value, Exception):
+            raise self.value
+        return self.value
+
+
+def _success_context(dag, value):
+    return {
+        "ti": _ReportTI(value),
+        "dag": dag,
+        "run_id": RUN_ID,
+        "params": dag.params.validate(),
+        "data_interval_start": WEEK_START,
+        "reason": "success",
+    }
+
+
+def test_success_message_links_the_report_the_report_task_wrote(dag, caplog, monkeypatch):
+    caplog.set_level(logging.INFO, logger="fitbit_pipeline.alerts")
+    monkeypatch.setenv("AIRFLOW_VAR_FITBIT_STEP_ENV", json.dumps({"LAKE_BUCKET": "lake-b"}))
+    written = json.dumps({"report": "s3://lake-b/reports/r1/index.html", "run_id": "r1"})
+    alerts.FitbitNotifier(event="success").notify(_success_context(dag, written))
+    assert f"[Airflow] {DAG_ID} succeeded (week 2026-W48)" in caplog.text
+    assert "Report: s3://lake-b/reports/r1/index.html\n" in caplog.text
+    assert "Report link: https://s3.console.aws.amazon.com/s3/object/lake-b?" in caplog.text
+
+    _, body = alerts.success_message(_success_context(dag, None))  # skipped: dry run, nothing recorded
+    assert "Report: none (the report task was skipped" in body and "Report link" not in body
+
+    # where the XCom cannot be read (no Task SDK channel, no database), the location the report
+    # task writes to
+    def no_database(dag_id, run_id):
+        raise LookupError("no database")
+
+    monkeypatch.setattr(alerts, "_xcom_from_metadata_db", no_database)
+    _, body = alerts.success_message(_success_context(dag, RuntimeError("no comms")))
+    assert f"Report: s3://lake-b/{REPORT_KEY}" in body.splitlines()
+
+    caplog.clear()
+    monkeypatch.setenv("AIRFLOW_VAR_FITBIT_ALERT_NOTIFIER", json.dumps({"type": "log", "success": False}))
+    alerts.FitbitNotifier(event="success").notify(_success_context(dag, written))
+    assert "succeeded" not in caplog.text
 
 
 def test_failure_goes_to_the_configured_smtp_notifier(dag, monkeypatch):
@@ -292,6 +424,69 @@ def test_step_operators_are_docker_operators_with_the_week_command(dag, connecti
     activity_args = " ".join(f"--activity {a}" for a in ACTIVITIES)
     assert promote.command == f"{activity_args} --week 2026-W48 --run-id {RUN_ID}"
     assert promote.do_xcom_push is True and promote.xcom_all is False
+
+    report = dag.task_dict["report"]
+    render(report)
+    assert isinstance(report, DockerOperator)
+    assert report.command == f"--week 2026-W48 --run-id {RUN_ID}"
+    assert report.image == f"{prefix}fitbit-report:{release['tag']}"
+    assert report.do_xcom_push is True and report.xcom_all is False
+    assert not report.environment  # no FITBIT_USERS: a report covers the whole run
+
+
+def test_report_exit_code_4_skips_in_docker_mode_and_its_location_is_logged(dag, monkeypatch, capsys):
+    from airflow.providers.docker.exceptions import DockerContainerFailedException
+    from airflow.providers.docker.operators.docker import DockerOperator
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    task = dag.task_dict["report"]
+    context = render(task)
+
+    def exits_with(code):
+        def fake_execute(self, context):
+            raise DockerContainerFailedException(
+                f"Docker container failed: {{'Error': None, 'StatusCode': {code}}}"
+            )
+
+        return fake_execute
+
+    monkeypatch.setattr(DockerOperator, "execute", exits_with(4))
+    with pytest.raises(AirflowSkipException, match="code 4"):
+        task.execute(context)
+    monkeypatch.setattr(DockerOperator, "execute", exits_with(3))
+    with pytest.raises(DockerContainerFailedException):
+        task.execute(context)
+    # extract's code 4 (a missing manifest) stays a failure
+    monkeypatch.setattr(DockerOperator, "execute", exits_with(4))
+    with pytest.raises(DockerContainerFailedException):
+        dag.task_dict["steps.transform"].execute(render(dag.task_dict["steps.transform"]))
+
+    line = json.dumps({"report": "s3://lake-b/reports/r/index.html", "run_id": "r"})
+    monkeypatch.setattr(DockerOperator, "execute", lambda self, context: line)
+    capsys.readouterr()
+    assert task.execute(context) == line
+    assert "Run report: s3://lake-b/reports/r/index.html" in capsys.readouterr().out  # the task log
+
+
+def test_local_mode_runs_the_report_jar(dag, monkeypatch, tmp_path):
+    from airflow.sdk.exceptions import AirflowException
+
+    monkeypatch.setenv("AIRFLOW_VAR_FITBIT_REPO_ROOT", str(tmp_path))
+    task = dag.task_dict["report"]
+    render(task)
+    with pytest.raises(AirflowException, match="not built"):  # ./pipeline report is another command
+        task.local_command()
+    jar = tmp_path / "tasks" / "report" / "target" / "quarkus-app" / "quarkus-run.jar"
+    jar.parent.mkdir(parents=True)
+    jar.touch()
+    assert task.local_command() == ["java", "-jar", str(jar), "--week", "2026-W48", "--run-id", RUN_ID]
+
+
+def test_report_key_is_the_steps_lake_layout():
+    assert config.report_key(RUN_ID) == REPORT_KEY
+    assert config.report_key("manual__2026-11-24T10:11:12.123+00:00") == (
+        "reports/manual__2026-11-24T10_11_12.123_00_00/index.html"
+    )
 
 
 def test_image_tag_and_registry_come_from_variables(dag, monkeypatch, tmp_path):

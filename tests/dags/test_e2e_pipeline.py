@@ -1,8 +1,9 @@
 """End to end: the DAG in local mode with dag.test() against the real steps, S3 server and PostgreSQL.
 
-`<repo>/pipeline serve --env-file F` starts the S3-API server and PostgreSQL; `pipeline seed`
+`<repo>/pipeline serve --no-kafka --env-file F` starts the S3-API server and PostgreSQL; `pipeline seed`
 uploads the sample week; the DAG runs that week with the built jars; the production tables are
-then compared with those of a plain `pipeline run` of the same week on a second, fresh warehouse.
+then compared with those of a plain `pipeline run` of the same week on a second, fresh warehouse,
+and the run report must be in the lake where the report task's XCom says.
 A second DAG run of the same week, whose steps.load fails once after it has loaded, must be
 retried and leave the tables exactly as before (idempotent steps, no duplicate rows).
 
@@ -17,34 +18,18 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import tempfile
-import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from conftest import DAG_ID, REPO, load_dag
 from dagrun_helpers import fast_retries, rendered_fields, run_dag, xcom
-from fitbit_pipeline import ACTIVITIES
+from e2e_stack import PIPELINE, Stack, use_stack_in_airflow
+from fitbit_pipeline import ACTIVITIES, config
 
-# The launcher; FITBIT_E2E_PIPELINE may name another one (e.g. one that never rebuilds).
-PIPELINE = Path(os.environ.get("FITBIT_E2E_PIPELINE", REPO / "pipeline"))
 SAMPLE_WEEK = "2026-W47"
-SERVE_TIMEOUT_S = int(os.environ.get("FITBIT_E2E_SERVE_TIMEOUT", "600"))
 META_COLUMN = re.compile(r"(run_id|_at$|loaded|ingest|batch|_ts$|updated|created|source_file|file_key)")
-CONNECTION_KEYS = {
-    "WAREHOUSE_JDBC_URL",
-    "WAREHOUSE_USER",
-    "WAREHOUSE_PASSWORD",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_REGION",
-    "AWS_ENDPOINT_URL_S3",
-}
 
 
 def _jars_built() -> bool:
@@ -58,91 +43,6 @@ if os.environ.get("FITBIT_E2E") != "1" and not _jars_built():
         "and FITBIT_E2E is not 1; build with ./pipeline or run the top-level test command",
         allow_module_level=True,
     )
-
-
-# --------------------------------------------------------------------------------------------
-class Stack:
-    """One `pipeline serve` process (S3-API server + PostgreSQL) and the environment it wrote."""
-
-    def __init__(self, workdir: Path, name: str) -> None:
-        self.env_file = workdir / f"{name}.env"
-        # Each stack keeps its servers' data (and ports) apart: the launcher's state directory.
-        self.base_env = {k: v for k, v in os.environ.items() if k not in CONNECTION_KEYS}
-        self.base_env["PIPELINE_STATE_DIR"] = str(workdir / f"{name}-state")
-        self.log = open(workdir / f"{name}.log", "w")
-        self.proc = subprocess.Popen(
-            [str(PIPELINE), "serve", "--env-file", str(self.env_file)],
-            cwd=REPO,
-            env=self.base_env,
-            stdin=subprocess.DEVNULL,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.week: str | None = None
-        try:
-            self.env = self._wait_for_env(workdir / f"{name}.log")
-        except BaseException:
-            self.stop()
-            raise
-
-    def _wait_for_env(self, log: Path) -> dict[str, str]:
-        deadline = time.monotonic() + SERVE_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"pipeline serve exited with {self.proc.returncode}:\n{log.read_text()[-4000:]}"
-                )
-            if self.env_file.is_file():
-                text = self.env_file.read_text()
-                if "WAREHOUSE_JDBC_URL=" in text and text.endswith("\n"):
-                    env = {}
-                    for line in text.splitlines():
-                        if "=" in line and not line.lstrip().startswith("#"):
-                            key, value = line.split("=", 1)
-                            env[key.strip()] = value.strip()
-                    return env
-            time.sleep(0.5)
-        raise TimeoutError(f"pipeline serve wrote no {self.env_file} in {SERVE_TIMEOUT_S}s")
-
-    def run(self, *args: str, timeout: int = 900, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [str(PIPELINE), *args],
-            cwd=REPO,
-            env={**self.base_env, **self.env},
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        assert not check or result.returncode == 0, (
-            f"pipeline {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-        )
-        return result
-
-    def dsn(self) -> dict[str, str]:
-        """libpq connection parameters from WAREHOUSE_JDBC_URL (+ user and password)."""
-        url = urlparse(self.env["WAREHOUSE_JDBC_URL"].removeprefix("jdbc:"))
-        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        params = {
-            "host": url.hostname or "127.0.0.1",
-            "port": str(url.port or 5432),
-            "dbname": url.path.lstrip("/") or "postgres",
-            "user": self.env.get("WAREHOUSE_USER") or query.get("user", ""),
-            "password": self.env.get("WAREHOUSE_PASSWORD") or query.get("password", ""),
-        }
-        if "sslmode" in query:
-            params["sslmode"] = query["sslmode"]
-        return params
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=30)
-        self.log.close()
 
 
 def seeded_week(stack: Stack) -> str:
@@ -217,7 +117,7 @@ def workdir():
 @pytest.fixture(scope="module")
 def reference(workdir):
     """A plain `pipeline run` of the seeded week on its own fresh stack."""
-    stack = Stack(workdir, "reference")
+    stack = Stack(workdir, "reference", "--no-kafka")
     try:
         week = seeded_week(stack)
         stack.run("run", "--week", week, "--run-id", "e2e-reference")
@@ -229,7 +129,7 @@ def reference(workdir):
 @pytest.fixture(scope="module")
 def stack(workdir):
     """The stack the DAG runs against, seeded with the sample week (stack.week)."""
-    stack = Stack(workdir, "airflow")
+    stack = Stack(workdir, "airflow", "--no-kafka")
     try:
         stack.week = seeded_week(stack)
         yield stack
@@ -240,43 +140,8 @@ def stack(workdir):
 @pytest.fixture
 def airflow_local_mode(airflow_db, stack, monkeypatch):
     """Connections and variables of the DAG pointing at the stack; steps run locally."""
-    env = stack.env
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_FITBIT_WAREHOUSE",
-        json.dumps(
-            {
-                "conn_type": "postgres",
-                "login": env.get("WAREHOUSE_USER"),
-                "password": env.get("WAREHOUSE_PASSWORD"),
-                "extra": {"jdbc_url": env["WAREHOUSE_JDBC_URL"]},
-            }
-        ),
-    )
-    aws_extra = {
-        k: v
-        for k, v in (("region_name", env.get("AWS_REGION")), ("endpoint_url", env.get("AWS_ENDPOINT_URL_S3")))
-        if v
-    }
-    if env.get("AWS_SESSION_TOKEN"):
-        aws_extra["aws_session_token"] = env["AWS_SESSION_TOKEN"]
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_FITBIT_AWS",
-        json.dumps(
-            {
-                "conn_type": "aws",
-                "login": env.get("AWS_ACCESS_KEY_ID"),
-                "password": env.get("AWS_SECRET_ACCESS_KEY"),
-                "extra": aws_extra,
-            }
-        ),
-    )
-    others = {k: v for k, v in env.items() if k not in CONNECTION_KEYS}
-    monkeypatch.setenv("AIRFLOW_VAR_FITBIT_STEP_ENV", json.dumps(others))
-    monkeypatch.setenv("AIRFLOW_VAR_FITBIT_TASK_MODE", "local")
-    monkeypatch.setenv("AIRFLOW_VAR_FITBIT_REPO_ROOT", str(REPO))
-    for key in CONNECTION_KEYS | set(others):  # the steps get these only through Airflow
-        monkeypatch.delenv(key, raising=False)
-    return env
+    use_stack_in_airflow(stack.env, monkeypatch)
+    return stack.env
 
 
 def _check_tables(tables: dict, expected: dict) -> None:
@@ -300,9 +165,24 @@ def test_dag_run_loads_the_same_tables_as_pipeline_run(reference, stack, airflow
     stats = xcom(DAG_ID, run_id, "publish_stats")
     assert isinstance(stats, dict) and stats.get("run_id") == run_id, stats
     assert set(stats.get("activities", {})) == set(ACTIVITIES), stats
+    # The last task wrote the run report to the lake; its XCom says where.
+    result = xcom(DAG_ID, run_id, "report")
+    result = json.loads(result) if isinstance(result, str) else result
+    bucket = stack.env.get("LAKE_BUCKET", "fitbit-lake")
+    key = config.report_key(run_id)
+    assert result["report"] == f"s3://{bucket}/{key}", result
+    assert result["run_id"] == run_id
+    assert result["activities"] == {a: "succeeded" for a in ACTIVITIES}, result
+    status, headers, body = stack.s3_get(bucket, key)
+    assert status == 200, (status, body[:500])
+    assert headers.get("content-type", "").startswith("text/html"), headers
+    page = body.decode("utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html") and run_id in page
+    assert len(body) == result["bytes"]
+
     password = airflow_local_mode.get("WAREHOUSE_PASSWORD")
     if password:
-        for task_id in ("steps.extract", "steps.load", "promote"):
+        for task_id in ("steps.extract", "steps.load", "promote", "report"):
             assert password not in json.dumps(rendered_fields(DAG_ID, run_id, task_id))
 
 
@@ -339,4 +219,5 @@ exit $rc
     assert state == "success", tis
     assert tis["steps.load"] == ("success", 2)
     assert tis["promote"][0] == "success" and tis["calories.load"][0] == "skipped"
+    assert tis["report"][0] == "success"
     _check_tables(snapshot(stack), expected)

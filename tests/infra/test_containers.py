@@ -17,7 +17,9 @@ from conftest import IMAGES, REPO, SECRET_KEY, STEPS, release
 
 # The batch DAG's steps (conftest.STEPS) and the workout lakehouse's (DAG fitbit_lakehouse).
 LAKEHOUSE_STEPS = ("ingest", "silver", "gold")
-ALL_STEPS = (*STEPS, *LAKEHOUSE_STEPS)
+# The weekly DAG's last task, the run report (images/release.json "report").
+REPORT_STEPS = ("report",)
+ALL_STEPS = (*STEPS, *REPORT_STEPS, *LAKEHOUSE_STEPS)
 
 DOCKERFILES = {"native": IMAGES / "Dockerfile.native", "jvm": IMAGES / "Dockerfile.jvm"}
 ALL_DOCKERFILES = {**DOCKERFILES, "tools": IMAGES / "Dockerfile.tools"}

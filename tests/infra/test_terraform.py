@@ -30,7 +30,9 @@ STREAMING = MODULES / "streaming"
 
 # The workout lakehouse's steps (DAG fitbit_lakehouse), next to the batch STEPS.
 LAKEHOUSE_STEPS = ("ingest", "silver", "gold")
-ALL_STEPS = (*STEPS, *LAKEHOUSE_STEPS)
+# The weekly DAG's last task, the run report (images/release.json "report").
+REPORT_STEPS = ("report",)
+ALL_STEPS = (*STEPS, *REPORT_STEPS, *LAKEHOUSE_STEPS)
 KAFKA_TOPIC_VARS = ("kafka_topic_user_info", "kafka_topic_workout", "kafka_topic_bpm")
 
 
@@ -536,6 +538,23 @@ def test_gold_has_warehouse_credentials_only():
     assert blocks(IAM, "locals")["step_policies"]["gold"] == "${data.aws_iam_policy_document.warehouse_credentials.json}"
     assert _actions(docs) == {"redshift-serverless:GetCredentials", "redshift:GetClusterCredentials"}
     assert not _s3_grants("gold")
+
+
+def test_report_reads_the_warehouse_and_writes_only_lake_reports():
+    assert len(ALL_STEPS) == 8 and len(set(_iam_steps())) == 8
+    grants = _s3_grants("report")
+    writes = {(a, r) for a, r in grants if a.startswith("s3:Put") or a.startswith("s3:Delete")}
+    assert writes == {("s3:PutObject", "${local.lake}/reports/*")}
+    assert {r for a, r in grants if a == "s3:GetObject"} == {"${local.lake}/reports/*"}
+    assert _list_prefixes("report") == {("${local.lake}", "reports/*"), ("${local.lake}", "reports/")}
+    assert not any("raw" in r for _, r in grants), "the report needs nothing of the raw bucket"
+    actions = _actions(_step_documents()["report"])
+    assert {"kms:Decrypt", "kms:GenerateDataKey", "redshift-serverless:GetCredentials",
+            "redshift:GetClusterCredentials"} <= actions
+    assert {a.split(":")[0] for a in actions} <= {"s3", "kms", "redshift-serverless", "redshift"}
+    for statement in _step_documents()["report"]:
+        for resource in as_list(statement.get("resources")):
+            assert resource != "*" and not resource.endswith(":*"), resource
 
 
 def test_lakehouse_roles_have_no_star_resources():

@@ -17,7 +17,7 @@ variable "alert_emails" {
 variable "log_group_streams" {
   description = "One log group per name: /<name>/<entry>."
   type        = list(string)
-  default     = ["extract", "transform", "load", "promote", "ingest", "silver", "gold", "airflow"]
+  default     = ["extract", "transform", "load", "promote", "report", "ingest", "silver", "gold", "airflow"]
 }
 
 variable "log_retention_days" {

@@ -13,8 +13,9 @@ locals {
   cluster_dbname = "${local.redshift_prefix}:dbname:${var.cluster_identifier}/${var.database_name}"
   warehouse_arn  = local.serverless ? var.workgroup_arn : var.cluster_arn
 
-  # Batch steps (fitbit_pipeline DAG) and the workout lakehouse's steps (fitbit_lakehouse DAG).
-  steps = toset(["extract", "transform", "load", "promote", "ingest", "silver", "gold"])
+  # Batch steps and the run report (fitbit_intraday_weekly DAG), the workout lakehouse's steps
+  # (fitbit_lakehouse DAG).
+  steps = toset(["extract", "transform", "load", "promote", "report", "ingest", "silver", "gold"])
 
   # MSK IAM resources: arn:PARTITION:kafka:REGION:ACCOUNT:{topic,group}/CLUSTER_NAME/CLUSTER_UUID/NAME.
   # Null without a cluster (the conditional keeps the null name/uuid out of the template).
@@ -233,6 +234,42 @@ data "aws_iam_policy_document" "warehouse" {
 }
 
 ################################################################################
+# report: reads the run from the warehouse, writes the page to the lake's reports/ (only there)
+################################################################################
+
+data "aws_iam_policy_document" "report" {
+  source_policy_documents = [data.aws_iam_policy_document.warehouse_credentials.json]
+
+  statement {
+    sid       = "ListLakeReports"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [local.lake]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["reports/*", "reports/"]
+    }
+  }
+
+  # The report reads nothing else from the lake: everything it shows is in the warehouse.
+  statement {
+    sid       = "WriteLakeReports"
+    effect    = "Allow"
+    actions   = ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"]
+    resources = ["${local.lake}/reports/*"]
+  }
+
+  statement {
+    sid       = "UseBucketKey"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+################################################################################
 # ingest (workout lakehouse): Kafka topics -> lake bronze/ -> warehouse bronze; CSV landing files
 ################################################################################
 
@@ -364,6 +401,7 @@ locals {
     transform = data.aws_iam_policy_document.transform.json
     load      = data.aws_iam_policy_document.warehouse.json
     promote   = data.aws_iam_policy_document.warehouse.json
+    report    = data.aws_iam_policy_document.report.json
     ingest    = data.aws_iam_policy_document.ingest.json
     silver    = data.aws_iam_policy_document.silver.json
     # gold only runs SQL in the warehouse (schemas silver -> gold): credentials and nothing else.

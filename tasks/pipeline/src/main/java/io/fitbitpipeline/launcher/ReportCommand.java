@@ -62,14 +62,8 @@ final class ReportCommand implements Callable<Integer> {
       byte[] html = report.html().getBytes(StandardCharsets.UTF_8);
       Files.write(file, html);
       if (lake) {
-        if (report.data().run() == null) {
-          throw new StepFailure(
-              "no run of " + window + " is recorded: nothing to write to the lake",
-              StepFailure.MISSING_INPUT);
-        }
         LakeLayout layout = new LakeLayout(environment.config().lakeBucket());
-        String key = layout.report(new RunId(report.data().run()));
-        environment.store().put(layout.bucket(), key, html);
+        String key = report.publish(environment.store(), layout);
         System.err.println("report written to " + layout.uri(key));
       }
       System.out.println(file);

@@ -66,6 +66,14 @@ public interface ObjectStore {
 
   void put(String bucket, String key, byte[] content);
 
+  /**
+   * Writes an object with a content type (a page a browser should show, say). Stores that keep no
+   * content type write it as {@link #put(String, String, byte[])} does.
+   */
+  default void put(String bucket, String key, byte[] content, String contentType) {
+    put(bucket, key, content);
+  }
+
   void putFile(String bucket, String key, Path file);
 
   void download(String bucket, String key, Path target) throws IOException;

@@ -145,6 +145,12 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public void put(String bucket, String key, byte[] content, String contentType) {
+    s3.putObject(
+        b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));
+  }
+
+  @Override
   public void putFile(String bucket, String key, Path file) {
     s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
   }

@@ -1,9 +1,13 @@
 package io.fitbitpipeline.core.report;
 
+import io.fitbitpipeline.core.lake.LakeLayout;
+import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.run.RunId;
 import io.fitbitpipeline.core.run.Window;
+import io.fitbitpipeline.core.step.StepFailure;
 import io.fitbitpipeline.core.warehouse.Warehouse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -35,5 +39,23 @@ public record RunReport(ReportData data, String html) {
     return data.run() != null
         ? new RunId(data.run()).keySafe()
         : data.window().from() + "_" + data.window().to();
+  }
+
+  /** The page's content type in the lake, so that a browser shows it. */
+  public static final String CONTENT_TYPE = "text/html; charset=utf-8";
+
+  /**
+   * Writes the page to the lake at {@code reports/{run_id}/index.html} ({@link LakeLayout#report})
+   * and returns its key. A report of a window without a recorded run has no place there.
+   */
+  public String publish(ObjectStore store, LakeLayout layout) {
+    if (data.run() == null) {
+      throw new StepFailure(
+          "no run of " + data.window() + " is recorded: nothing to write to the lake",
+          StepFailure.MISSING_INPUT);
+    }
+    String key = layout.report(new RunId(data.run()));
+    store.put(layout.bucket(), key, html.getBytes(StandardCharsets.UTF_8), CONTENT_TYPE);
+    return key;
   }
 }
