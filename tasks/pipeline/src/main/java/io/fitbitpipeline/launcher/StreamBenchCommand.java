@@ -71,27 +71,23 @@ final class StreamBenchCommand implements Callable<Integer> {
       }
       env.put("KAFKA_CONSUMER_GROUP", "bench-" + suffix);
       LakehouseConfig config = LakehouseConfig.fromEnvironment(env);
-      Lakehouse lakehouse =
-          new Lakehouse(
-              environment.config(),
-              config,
-              environment.store(),
-              // The stages' own lines (per-batch read, upload and load times) go to stderr.
-              new io.fitbitpipeline.core.run.EventLog(
-                  System.err,
-                  io.fitbitpipeline.core.run.EventLog.Format.TEXT,
-                  context.clock(),
-                  io.fitbitpipeline.core.step.Manifests.objectMapper()),
-              context.clock(),
-              java.nio.file.Files.createDirectories(context.stateDir().resolve("work")));
+      // The throughput measure gets a bpm topic of its own, which the freshness measure's
+      // refreshes do not read: its millions of records would hold them up.
+      Map<String, String> throughputEnv = new HashMap<>(env);
+      throughputEnv.put("KAFKA_TOPIC_BPM", "bench-" + suffix + "-throughput");
+      LakehouseConfig throughput = LakehouseConfig.fromEnvironment(throughputEnv);
+      Lakehouse lakehouse = lakehouse(environment, context, config);
+      Lakehouse ingestLakehouse = lakehouse(environment, context, throughput);
       lakehouse.migrate();
-      new SimulationPublisher(
-              config, environment.store(), environment.config().rawBucket(), context.clock())
-          .ensureTopics(partitions);
-      String bpm = config.topic(LakehouseSource.BPM);
+      for (LakehouseConfig c : List.of(config, throughput)) {
+        new SimulationPublisher(
+                c, environment.store(), environment.config().rawBucket(), context.clock())
+            .ensureTopics(partitions);
+      }
+      String bpm = throughput.topic(LakehouseSource.BPM);
 
       long produceStart = System.nanoTime();
-      try (Producer<String, String> producer = new KafkaClients(config).producer()) {
+      try (Producer<String, String> producer = new KafkaClients(throughput).producer()) {
         long t = 1_763_283_600L;
         for (int i = 0; i < records; i++) {
           long device = 900_000 + i % 1000;
@@ -112,9 +108,9 @@ final class StreamBenchCommand implements Callable<Integer> {
       }
       double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
 
-      double consumeSeconds = bareConsumer(config, bpm);
+      double consumeSeconds = bareConsumer(throughput, bpm);
       IngestResult ingest =
-          lakehouse.ingest(LakehouseSource.BPM, List.of(), new RunId("bench-" + suffix));
+          ingestLakehouse.ingest(LakehouseSource.BPM, List.of(), new RunId("bench-" + suffix));
       System.out.printf(
           "%nbronze ingest of %,d bpm records (%d partitions, batches of %,d):%n",
           records, partitions, config.maxBatchRecords());
@@ -147,6 +143,23 @@ final class StreamBenchCommand implements Callable<Integer> {
           latencies.get(latencies.size() - 1));
       return 0;
     }
+  }
+
+  private static Lakehouse lakehouse(
+      LocalEnvironment environment, LauncherContext context, LakehouseConfig config)
+      throws java.io.IOException {
+    return new Lakehouse(
+        environment.config(),
+        config,
+        environment.store(),
+        // The stages' own lines (per-batch read, upload and load times) go to stderr.
+        new io.fitbitpipeline.core.run.EventLog(
+            System.err,
+            io.fitbitpipeline.core.run.EventLog.Format.TEXT,
+            context.clock(),
+            io.fitbitpipeline.core.step.Manifests.objectMapper()),
+        context.clock(),
+        java.nio.file.Files.createDirectories(context.stateDir().resolve("work")));
   }
 
   /** A consumer that only reads every record of the topic: what Kafka alone costs. */
