@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Simulates the last hour of 10 users, runs the lakehouse once and prints gold rows.")
+        "Simulates the last hour of 30 users, runs the lakehouse once and prints gold rows.")
 final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
@@ -35,7 +35,7 @@ final class DemoCommand implements Callable<Integer> {
                 SimulateCommand.publish(
                     environment,
                     context,
-                    new StreamSimulator(7, 10, now.minus(hour), hour, 12),
+                    new StreamSimulator(7, 30, now.minus(hour), hour, 12),
                     false,
                     3,
                     "demo-" + now.getEpochSecond());
