@@ -118,6 +118,14 @@ public final class LocalPostgres implements AutoCloseable {
     return command;
   }
 
+  /**
+   * Stops the server (ending every connection, as a failover or a maintenance restart does) and
+   * starts it again on the same port and data.
+   */
+  public void restart() throws IOException {
+    run(pgCtl("restart", "-m", "fast", "-w", "-t", "60"), asPostgresUser);
+  }
+
   @Override
   public void close() {
     runQuietly(pgCtl("stop", "-m", "fast", "-w"));

@@ -18,6 +18,11 @@ public final class S3Clients {
   private S3Clients() {}
 
   public static S3Client create(PipelineConfig config) {
+    return create(config, System.err);
+  }
+
+  /** As {@link #create(PipelineConfig)}; the SDK's retries are logged to {@code retryLog}. */
+  public static S3Client create(PipelineConfig config, java.io.PrintStream retryLog) {
     S3ClientBuilder builder =
         S3Client.builder()
             .region(Region.of(config.region()))
@@ -25,7 +30,8 @@ public final class S3Clients {
             // Checksums only where S3 requires them: S3-API servers refuse the SDK's
             // default trailing checksums (HTTP 501 on x-amz-trailer).
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .overrideConfiguration(o -> o.addExecutionInterceptor(new S3RetryLog(retryLog)));
     config
         .s3Endpoint()
         .ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));

@@ -120,7 +120,7 @@ public final class PipelineRuns {
         insert.executeUpdate();
         c.commit();
       } catch (SQLException e) {
-        c.rollback();
+        io.fitbitpipeline.core.warehouse.Transactions.rollback(c, e);
         throw e;
       }
     }

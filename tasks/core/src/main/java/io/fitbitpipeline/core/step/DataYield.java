@@ -107,7 +107,7 @@ public final class DataYield {
       c.commit();
       return rows;
     } catch (SQLException | RuntimeException e) {
-      c.rollback();
+      io.fitbitpipeline.core.warehouse.Transactions.rollback(c, e);
       throw e;
     } finally {
       c.setAutoCommit(autoCommit);

@@ -66,6 +66,8 @@ public final class Loader {
     try (Connection c = warehouse.connect()) {
       c.setAutoCommit(false);
       try {
+        // A concurrent load of this activity (another run) waits: staging holds one run whole.
+        warehouse.dialect().lockStaging(c, activity);
         clearStaging(c, activity);
         for (WarehouseTable table : tables) {
           List<StagedFile> files =
@@ -87,7 +89,7 @@ public final class Loader {
         stageLedger(c, activity, run, manifest.results());
         c.commit();
       } catch (SQLException | IOException | RuntimeException e) {
-        c.rollback();
+        io.fitbitpipeline.core.warehouse.Transactions.rollback(c, e);
         runs.finished(
             run, activity, StepName.LOAD, window, started, "failed", stats, e.getMessage());
         throw e;

@@ -62,15 +62,23 @@ public final class Promoter {
     Map<Activity, StepStats> stats = new LinkedHashMap<>();
     try (Connection c = warehouse.connect()) {
       for (Activity activity : activities) {
-        String stagedRun = stagedRun(c, activity);
-        if (stagedRun != null) {
-          stagedRuns.put(activity, stagedRun);
-        }
         started.put(activity, runs.started(run, activity, StepName.PROMOTE, window));
         stats.put(activity, new StepStats());
       }
       c.setAutoCommit(false);
       try {
+        // Loads and promotes of these activities by other runs wait until this transaction ends,
+        // so what is checked below is what is promoted, and a second promote finds staging empty.
+        // Enum order: two promotes lock in the same order and cannot deadlock.
+        for (Activity activity : activities.stream().sorted().distinct().toList()) {
+          warehouse.dialect().lockStaging(c, activity);
+        }
+        for (Activity activity : activities) {
+          String stagedRun = stagedRun(c, activity);
+          if (stagedRun != null) {
+            stagedRuns.put(activity, stagedRun);
+          }
+        }
         if (!stagedRuns.isEmpty()) {
           dataYield.collectDays(c, stagedRuns.keySet());
         }
@@ -90,7 +98,7 @@ public final class Promoter {
         }
         c.commit();
       } catch (SQLException | IOException | RuntimeException e) {
-        c.rollback();
+        io.fitbitpipeline.core.warehouse.Transactions.rollback(c, e);
         for (Activity activity : activities) {
           runs.finished(
               run,

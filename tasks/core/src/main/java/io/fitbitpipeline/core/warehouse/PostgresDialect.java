@@ -51,6 +51,15 @@ public final class PostgresDialect implements WarehouseDialect {
   }
 
   @Override
+  public void lockStaging(Connection connection, io.fitbitpipeline.core.activity.Activity activity)
+      throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      // Key space 7305723, one lock per activity; released when the transaction ends.
+      statement.execute("SELECT pg_advisory_xact_lock(7305723, " + activity.ordinal() + ")");
+    }
+  }
+
+  @Override
   public void lockForMigration(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       // Six steps may start at once on an empty warehouse; one of them migrates, the rest wait.

@@ -80,6 +80,15 @@ public final class RedshiftDialect implements WarehouseDialect {
   }
 
   @Override
+  public void lockStaging(Connection connection, io.fitbitpipeline.core.activity.Activity activity)
+      throws SQLException {
+    // No advisory locks: the activity's first staging table stands for its staging.
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("LOCK " + Tables.of(activity).get(0).staging());
+    }
+  }
+
+  @Override
   public void lockForMigration(Connection connection) throws SQLException {
     // Redshift has no advisory locks: lock the version table, creating it first if need be.
     try (Statement statement = connection.createStatement()) {

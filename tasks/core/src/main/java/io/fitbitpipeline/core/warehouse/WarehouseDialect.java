@@ -89,6 +89,14 @@ public interface WarehouseDialect {
    */
   void lockForMigration(Connection connection) throws SQLException;
 
+  /**
+   * Called first in a load's or a promote's transaction: loads and promotes of the same activity
+   * (two DAG runs of overlapping windows) take turns until the transaction ends, so a load replaces
+   * the activity's staging whole and a promote promotes exactly what it checked.
+   */
+  void lockStaging(Connection connection, io.fitbitpipeline.core.activity.Activity activity)
+      throws SQLException;
+
   /** Copies the load's Parquet files into its target table; returns the rows copied. */
   long copyToStaging(Connection connection, StagingLoad load) throws SQLException, IOException;
 }

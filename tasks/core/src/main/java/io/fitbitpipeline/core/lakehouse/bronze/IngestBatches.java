@@ -118,7 +118,7 @@ public final class IngestBatches {
           commit(c, batchId, rows);
           c.commit();
         } catch (SQLException | IOException | RuntimeException e) {
-          c.rollback();
+          io.fitbitpipeline.core.warehouse.Transactions.rollback(c, e);
           throw e;
         }
       }

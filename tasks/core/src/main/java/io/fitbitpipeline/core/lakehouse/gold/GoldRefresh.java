@@ -43,7 +43,7 @@ public final class GoldRefresh {
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        io.fitbitpipeline.core.warehouse.Transactions.rollback(c, e);
         throw e;
       }
     }

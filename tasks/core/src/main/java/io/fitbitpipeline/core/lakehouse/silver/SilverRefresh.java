@@ -107,7 +107,7 @@ public final class SilverRefresh {
         saveProgress(c, progress, files);
         c.commit();
       } catch (SQLException | IOException | RuntimeException e) {
-        c.rollback();
+        io.fitbitpipeline.core.warehouse.Transactions.rollback(c, e);
         throw e;
       }
     } finally {
