@@ -3,6 +3,8 @@
 #   1. Java: formatting (Spotless), unit and integration tests, and the step and launcher jars
 #   2. Airflow: ruff, DAG import/structure tests, end-to-end DAG runs in local mode
 #   3. Deployment: Terraform (HCL checks + checkov), Dockerfiles, compose, yamllint, shellcheck
+#   4. Faults: the fault-injection suite and the secrets test (scripts/test-faults.sh), which
+#      rewrites docs/reliability.md
 # Each part runs even when an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +25,7 @@ run_part java bash -c "mvn -B -ntp install && touch tasks/pipeline/target/.built
 rm -rf target/test-reports && mkdir -p target/test-reports
 run_part airflow env FITBIT_E2E=1 FITBIT_AIRFLOW_JUNIT="$ROOT/target/test-reports/airflow.xml" bash scripts/test-airflow.sh
 run_part infra bash scripts/test-infra.sh --junitxml="$ROOT/target/test-reports/infra.xml"
+run_part faults bash scripts/test-faults.sh
 
 # One closing line over every JUnit report (Surefire and pytest): tests, not parts.
 python3 - tasks/*/target/surefire-reports/TEST-*.xml target/test-reports/*.xml <<'PY'
@@ -43,7 +46,7 @@ print(f"tests: {total - failed - skipped} passed, {failed} failed, {skipped} ski
 PY
 
 status=0
-for part in java airflow infra; do
+for part in java airflow infra faults; do
   echo "$part: ${results[$part]}"
   [ "${results[$part]}" = passed ] || status=1
 done

@@ -123,7 +123,19 @@ public final class LocalPostgres implements AutoCloseable {
    * starts it again on the same port and data.
    */
   public void restart() throws IOException {
-    run(pgCtl("restart", "-m", "fast", "-w", "-t", "60"), asPostgresUser);
+    // With its log file, as at the start: a server writing to pg_ctl's stdout would hold this
+    // process's pipe open for ever.
+    run(
+        pgCtl(
+            "restart",
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            dataDir.resolve("server.log").toString()),
+        asPostgresUser);
   }
 
   @Override

@@ -36,6 +36,9 @@ final class FaultCaseLog {
     String note;
     try {
       note = body.run();
+    } catch (org.opentest4j.TestAbortedException e) {
+      append(id, group, title, "skipped", start, String.valueOf(e.getMessage()));
+      throw e;
     } catch (Exception | AssertionError e) {
       result = "FAILED";
       // The assertion's own line (JUnit's "==> expected"), not the log the message carries.

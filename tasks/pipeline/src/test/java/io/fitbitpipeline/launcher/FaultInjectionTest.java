@@ -235,7 +235,12 @@ class FaultInjectionTest {
       String log = out.toString(StandardCharsets.UTF_8);
       assertEquals(3, code, log);
       String error = errorLine(log);
-      assertTrue(error.contains("terminating connection due to administrator command"), error);
+      // The database's reason, or (mid-COPY, where the driver is writing when the socket dies)
+      // the driver's; never the failure of the cleanup after it.
+      assertTrue(
+          error.contains("terminating connection due to administrator command")
+              || error.contains("An I/O error occurred while sending to the backend"),
+          error);
       assertProductionEmpty(s);
       ByteArrayOutputStream again = new ByteArrayOutputStream();
       assertEquals(0, s.run("rerun", again), again.toString(StandardCharsets.UTF_8));

@@ -185,6 +185,10 @@ public final class Transformer {
       quarantine(file, activity, run, e.reason());
       return FileResult.quarantined(
           file.key(), file.etag(), file.userId(), file.date(), e.reason());
+    } catch (IOException | software.amazon.awssdk.core.exception.SdkException e) {
+      // Not the file's fault, so not quarantined: the step fails (exit 3) and a rerun reads it
+      // again. The message names the object, because the run's summary shows only the message.
+      throw new IOException(file.key() + ": " + e.getMessage(), e);
     }
     long written = writeIntraday(file, activity, day, batch);
     writeDaily(file, activity, valid, batch);

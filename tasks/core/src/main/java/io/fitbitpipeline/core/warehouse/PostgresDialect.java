@@ -88,16 +88,30 @@ public final class PostgresDialect implements WarehouseDialect {
           rows += ParquetTableReader.read(load.table(), temp, encoder::write);
           encoder.flush();
           copy.endCopy();
-        } finally {
-          if (copy.isActive()) {
-            copy.cancelCopy();
-          }
+        } catch (SQLException | IOException | RuntimeException e) {
+          cancel(copy, e);
+          throw e;
         }
       }
     } finally {
       Files.deleteIfExists(temp);
     }
     return rows;
+  }
+
+  /**
+   * Ends a COPY that failed. On a connection that is gone (backend terminated, server restarted)
+   * the cancel fails too, with "Database connection failed when canceling copy operation": that
+   * must not replace the error that says what happened, so it is attached to it.
+   */
+  private static void cancel(CopyIn copy, Exception failure) {
+    try {
+      if (copy.isActive()) {
+        copy.cancelCopy();
+      }
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** PostgreSQL's COPY text format: tab-separated, \N for NULL, backslash escapes. */
