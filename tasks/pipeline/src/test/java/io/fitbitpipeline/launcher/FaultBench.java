@@ -47,6 +47,7 @@ final class FaultBench implements AutoCloseable {
   final LocalS3 s3;
   final Path root;
   private final Map<String, byte[]> input;
+  private io.fitbitpipeline.localstack.LocalKafka kafka;
 
   FaultBench(Path root) throws Exception {
     this.root = root;
@@ -92,8 +93,19 @@ final class FaultBench implements AutoCloseable {
     return new Scenario(id, config, store, root.resolve("state-" + id), inputDir);
   }
 
+  /** A Kafka broker (a child JVM), started on first use: only the lakehouse case needs it. */
+  synchronized io.fitbitpipeline.localstack.LocalKafka kafka() throws IOException {
+    if (kafka == null) {
+      kafka = io.fitbitpipeline.localstack.LocalKafka.start(root.resolve("kafka"));
+    }
+    return kafka;
+  }
+
   @Override
   public void close() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
     postgres.close();
     s3.close();
   }

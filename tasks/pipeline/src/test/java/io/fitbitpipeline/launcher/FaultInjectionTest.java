@@ -23,7 +23,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the rejects, and nothing left in staging.
  */
 @Tag("faults")
+@org.junit.jupiter.api.Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class FaultInjectionTest {
@@ -236,10 +239,12 @@ class FaultInjectionTest {
       assertEquals(3, code, log);
       String error = errorLine(log);
       // The database's reason, or (mid-COPY, where the driver is writing when the socket dies)
-      // the driver's; never the failure of the cleanup after it.
+      // the driver's words for a lost connection; never the failure of the cleanup after it.
       assertTrue(
-          error.contains("terminating connection due to administrator command")
-              || error.contains("An I/O error occurred while sending to the backend"),
+          error.matches(
+              "(?s).*(terminating connection due to administrator command|An I/O error occurred"
+                  + " while sending to the backend|Database connection failed when writing to"
+                  + " copy).*"),
           error);
       assertProductionEmpty(s);
       ByteArrayOutputStream again = new ByteArrayOutputStream();
@@ -354,6 +359,129 @@ class FaultInjectionTest {
               + String.join(", ", kills)
               + "; after each retry the warehouse is exact";
         });
+  }
+
+  @Test
+  void process_2_sigkillInEachLakehouseStage() throws Exception {
+    cases.record(
+        "PROC-2",
+        "process",
+        "SIGKILL of the lakehouse's ingest consumer (mid-batch), silver and gold (mid-transaction),"
+            + " each restarted",
+        () -> {
+          String kafka = bench.kafka().bootstrapServers();
+          Scenario input = bench.scenario("lh input");
+          Map<String, String> base = new LinkedHashMap<>(input.environment());
+          base.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+          base.put("LAKEHOUSE_MAX_BATCH_RECORDS", "5000");
+          LauncherProcess simulate =
+              LauncherProcess.start(
+                  base,
+                  List.of("stream", "simulate", "--users", "6", "--days", "1", "--seed", "11"),
+                  input.stateDir().resolve("logs"));
+          assertEquals(0, simulate.waitFor(STEP_TIMEOUT), simulate.output());
+
+          Scenario clean = bench.scenario("lh clean");
+          Scenario killed = bench.scenario("lh killed");
+          for (Scenario s : List.of(clean, killed)) {
+            // The same topics and landing files; a warehouse and a lake of its own.
+            Map<String, String> env = new LinkedHashMap<>(s.environment());
+            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+            env.put("LAKEHOUSE_MAX_BATCH_RECORDS", "5000");
+            env.put("RAW_BUCKET", input.config().rawBucket());
+            boolean kill = s == killed;
+            try (Connection watcher = s.connect()) {
+              for (String topic : List.of("user_info", "workout", "landing", "bpm")) {
+                List<String> args =
+                    topic.equals("landing")
+                        ? List.of("stream", "ingest", "--landing")
+                        : List.of("stream", "ingest", "--topic", topic);
+                if (kill && topic.equals("bpm")) {
+                  killWhen(
+                      env,
+                      args,
+                      s,
+                      () ->
+                          count(
+                                      watcher,
+                                      "SELECT COUNT(*) FROM bronze.ingest_batches WHERE status = 'pending'")
+                                  > 0
+                              && count(
+                                      watcher,
+                                      "SELECT COUNT(*) FROM bronze.ingest_batches WHERE status = 'committed'")
+                                  > 0);
+                }
+                finish(env, args, s);
+              }
+              if (kill) {
+                killWhen(
+                    env,
+                    List.of("stream", "silver"),
+                    s,
+                    () -> activePidQuietly(watcher, "%silver.%") > 0);
+              }
+              finish(env, List.of("stream", "silver"), s);
+              if (kill) {
+                killWhen(
+                    env,
+                    List.of("stream", "gold"),
+                    s,
+                    () -> activePidQuietly(watcher, "%gold.%") > 0);
+              }
+              finish(env, List.of("stream", "gold"), s);
+            }
+          }
+          WarehouseSnapshot expected;
+          try (Connection c = clean.connect()) {
+            expected = WarehouseSnapshot.lakehouse(c);
+          }
+          assertTrue(
+              expected.tables().get("gold.workout_bpm_summary").matches("rows=[1-9].*"),
+              "" + expected);
+          try (Connection c = killed.connect()) {
+            assertEquals("", WarehouseSnapshot.lakehouse(c).differences(expected));
+            assertEquals(
+                0, count(c, "SELECT COUNT(*) FROM bronze.ingest_batches WHERE status = 'pending'"));
+          }
+          return "ingest killed with a batch pending, silver and gold killed inside their"
+              + " transactions; after the restarts bronze, silver and gold equal a clean run's";
+        });
+  }
+
+  private static void killWhen(
+      Map<String, String> env,
+      List<String> args,
+      Scenario s,
+      java.util.function.BooleanSupplier when)
+      throws Exception {
+    LauncherProcess p = LauncherProcess.start(env, args, s.stateDir().resolve("logs"));
+    boolean hit = p.awaitWhileAlive(when, STEP_TIMEOUT);
+    p.kill();
+    assertTrue(hit, String.join(" ", args) + " ended before the kill:\n" + p.output());
+  }
+
+  private static void finish(Map<String, String> env, List<String> args, Scenario s)
+      throws Exception {
+    LauncherProcess p = LauncherProcess.start(env, args, s.stateDir().resolve("logs"));
+    assertEquals(0, p.waitFor(STEP_TIMEOUT), String.join(" ", args) + ":\n" + p.output());
+  }
+
+  private static long count(Connection c, String sql) {
+    try (PreparedStatement s = c.prepareStatement(sql);
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      return 0; // Not migrated yet.
+    }
+  }
+
+  private static int activePidQuietly(Connection c, String pattern) {
+    try {
+      return activePid(c, pattern);
+    } catch (SQLException e) {
+      return 0;
+    }
   }
 
   /** The step's started_at in pipeline_runs (rewritten by every attempt), or null. */

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * lakehouse's bookkeeping tables.
  */
 @Tag("faults")
+@org.junit.jupiter.api.Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 class SecretsTest {
   private static final String S3_SECRET = "s3SECRETq7Zx41LmTt";
   private static final String WAREHOUSE_PASSWORD = "whSECRETk9Wv27RtPp";

@@ -35,6 +35,29 @@ record WarehouseSnapshot(Map<String, String> tables) {
     return new WarehouseSnapshot(tables);
   }
 
+  /** The lakehouse's tables: bronze records, every silver result table and gold. */
+  static WarehouseSnapshot lakehouse(Connection c) throws SQLException {
+    Map<String, String> tables = new TreeMap<>();
+    for (String table :
+        List.of(
+            "bronze.kafka_records",
+            "bronze.landing_rows",
+            "silver.users",
+            "silver.gym_logs",
+            "silver.user_profile",
+            "silver.user_profile_history",
+            "silver.heart_rate",
+            "silver.workouts",
+            "silver.completed_workouts",
+            "silver.workout_bpm",
+            "silver.rejected_records",
+            "gold.workout_bpm_summary",
+            "gold.gym_summary")) {
+      tables.put(table, digest(c, table));
+    }
+    return new WarehouseSnapshot(tables);
+  }
+
   /** The tables whose entries differ, with both values: empty when equal. */
   String differences(WarehouseSnapshot expected) {
     StringBuilder out = new StringBuilder();
