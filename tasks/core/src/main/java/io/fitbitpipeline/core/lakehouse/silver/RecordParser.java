@@ -182,7 +182,15 @@ public final class RecordParser {
     JsonNode node = required(record, field);
     if (!node.isTextual() || !allowed.contains(node.textValue())) {
       throw new InvalidRecordException(
-          "unknown " + field + " " + abbreviate(node.toString()) + "; expected one of " + allowed);
+          "unknown "
+              + field
+              + " "
+              + abbreviate(node.toString())
+              + "; expected one of "
+              // Sorted: Set.of iterates in an order that changes from one JVM to the next, and
+              // the reason is data (silver.rejected_records), equal in every run (fault case
+              // PROC-2).
+              + new java.util.TreeSet<>(allowed));
     }
     return node.textValue();
   }
