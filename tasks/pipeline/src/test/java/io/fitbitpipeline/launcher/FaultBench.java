@@ -108,6 +108,12 @@ final class FaultBench implements AutoCloseable {
     }
     postgres.close();
     s3.close();
+    // Every case's database, buckets, state and logs: gigabytes over a few runs.
+    try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   /** One case's warehouse, buckets and state folder. */
