@@ -24,6 +24,8 @@ public final class RecordParser {
   /** Epoch seconds accepted as a time: 1970-01-01 up to (not including) 2100-01-01. */
   private static final BigDecimal LATEST_MICROS = BigDecimal.valueOf(4_102_444_800_000_000L);
 
+  private static final BigDecimal LATEST_SECONDS = BigDecimal.valueOf(4_102_444_800L);
+
   private static final DateTimeFormatter DOB =
       DateTimeFormatter.ofPattern("MM/dd/uuuu").withResolverStyle(ResolverStyle.STRICT);
   private static final Set<String> UPDATE_TYPES = Set.of("new", "update", "delete");
@@ -269,9 +271,18 @@ public final class RecordParser {
 
   private static LocalDateTime epochSeconds(BigDecimal seconds, String field, String raw)
       throws InvalidRecordException {
+    // The range is checked before any rescaling: rescaling 1e-99999999 or 1e99999999 (12
+    // characters of JSON or CSV) would compute a power of ten with a hundred million digits.
+    if (seconds.signum() < 0 || seconds.compareTo(LATEST_SECONDS) >= 0) {
+      throw new InvalidRecordException(
+          "field '" + field + "' is not epoch seconds between 1970 and 2100: " + abbreviate(raw));
+    }
+    if (seconds.precision() - seconds.scale() < -7) {
+      return timeOf(0); // under 0.1 microseconds after the epoch: rounds to the epoch
+    }
     // Rounded to microseconds first, so that nothing rounds into 2100 after the check.
     BigDecimal micros = seconds.movePointRight(6).setScale(0, RoundingMode.HALF_UP);
-    if (micros.signum() < 0 || micros.compareTo(LATEST_MICROS) >= 0) {
+    if (micros.compareTo(LATEST_MICROS) >= 0) {
       throw new InvalidRecordException(
           "field '" + field + "' is not epoch seconds between 1970 and 2100: " + abbreviate(raw));
     }
