@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fitbitpipeline.core.lakehouse.LakehouseSource;
+import io.fitbitpipeline.core.lakehouse.bronze.LandingIngestor;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
@@ -217,6 +218,14 @@ public final class RecordParser {
   // ---- CSV ----
 
   private static String[] fields(String line, int expected) throws InvalidRecordException {
+    if (line.startsWith(LandingIngestor.OVERLONG_LINE)) {
+      throw new InvalidRecordException(
+          "line of "
+              + line.substring(LandingIngestor.OVERLONG_LINE.length())
+              + " characters is over the "
+              + LandingIngestor.MAX_LINE_CHARS
+              + "-character limit (not kept in bronze; the landing file has it)");
+    }
     String[] fields = line.split(",", -1);
     if (fields.length != expected) {
       throw new InvalidRecordException(
