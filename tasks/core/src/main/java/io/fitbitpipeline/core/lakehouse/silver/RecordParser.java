@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fitbitpipeline.core.format.InputLimits;
 import io.fitbitpipeline.core.lakehouse.LakehouseSource;
 import io.fitbitpipeline.core.lakehouse.bronze.LandingIngestor;
 import java.math.BigDecimal;
@@ -32,8 +33,14 @@ public final class RecordParser {
   private static final Set<String> UPDATE_TYPES = Set.of("new", "update", "delete");
   private static final Set<String> ACTIONS = Set.of("start", "stop");
 
+  /**
+   * Read limits of one record (docs/hostile-input.md): 1 MiB (Kafka's default largest message), 32
+   * levels, strings of 100,000 and numbers of 100 characters; past one the record is rejected.
+   */
+  static final InputLimits LIMITS = new InputLimits(1L << 20, 32, 100_000, 1_000, 100);
+
   private final ObjectMapper json =
-      new ObjectMapper()
+      new ObjectMapper(LIMITS.jsonFactory())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           // Exact decimals: epoch seconds keep their microseconds.
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);

@@ -145,6 +145,16 @@ class RecordParserTest {
   }
 
   @Test
+  void recordsPastTheReadLimitsAreRejected() {
+    assertTrue(
+        reason(LakehouseSource.BPM, "{\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}")
+            .startsWith("not JSON: Document nesting depth (33) exceeds the maximum allowed (32"));
+    assertTrue(
+        reason(LakehouseSource.BPM, "{\"device_id\": 1" + "0".repeat(100_000) + "}")
+            .startsWith("not JSON: Number value length"));
+  }
+
+  @Test
   void timeLimitsAreInclusiveOf1970AndExclusiveOf2100() throws Exception {
     assertEquals(
         LocalDateTime.of(1970, 1, 1, 0, 0),
