@@ -88,6 +88,15 @@ class HostileInputTest {
     pipeline.migrate();
   }
 
+  /** The 1 GiB object and its quarantine copy would otherwise stay in the test servers' folder. */
+  @AfterEach
+  void deleteTheBigObjects() {
+    store.delete(config.rawBucket(), key("onegib"));
+    store.delete(
+        config.lakeBucket(),
+        new LakeLayout(config.lakeBucket()).quarantined(Activity.STEPS, key("onegib")));
+  }
+
   @AfterEach
   void logHeap() {
     Runtime rt = Runtime.getRuntime();
