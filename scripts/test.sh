@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, against real servers (PostgreSQL, an S3-API server, Airflow):
-#   1. Java: formatting (Spotless), unit and integration tests, and the step and launcher jars
+#   1. Java: formatting (Spotless), unit and integration tests, and the step and launcher jars;
+#      then a bounded fuzzing run of the raw-file reader (Jazzer)
 #   2. Airflow: ruff, DAG import/structure tests, end-to-end DAG runs in local mode
 #   3. Deployment: Terraform (HCL checks + checkov), Dockerfiles, compose, yamllint, shellcheck
 #   4. Faults: the fault-injection suite and the secrets test (scripts/test-faults.sh), which
@@ -21,6 +22,12 @@ run_part() {
 }
 
 run_part java bash -c "mvn -B -ntp install && touch tasks/pipeline/target/.built"
+# Coverage-guided fuzzing of the raw-file reader for a bounded time (FUZZ_SECONDS, default 60) on
+# the classes built above; a crashing input lands in FitbitDayFuzzTestInputs/ (commit it: it is a
+# regression test from then on). docs/hostile-input.md.
+run_part fuzz env JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${FUZZ_SECONDS:-60}s" \
+  mvn -B -ntp -q -pl tasks/core surefire:test@fuzz -Dtest=FitbitDayFuzzTest \
+  -Dsurefire.failIfNoSpecifiedTests=false
 # The DAG's end-to-end tests run the jars built above.
 rm -rf target/test-reports && mkdir -p target/test-reports
 run_part airflow env FITBIT_E2E=1 FITBIT_AIRFLOW_JUNIT="$ROOT/target/test-reports/airflow.xml" bash scripts/test-airflow.sh
@@ -46,7 +53,7 @@ print(f"tests: {total - failed - skipped} passed, {failed} failed, {skipped} ski
 PY
 
 status=0
-for part in java airflow infra faults; do
+for part in java fuzz airflow infra faults; do
   echo "$part: ${results[$part]}"
   [ "${results[$part]}" = passed ] || status=1
 done

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.activity.ValueKind;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.LocalDate;
@@ -30,8 +32,9 @@ public final class FitbitDayParser {
     this.factory = factory;
   }
 
+  /** With the pipeline's {@link InputLimits#DEFAULT} on nesting, string and number lengths. */
   public FitbitDayParser() {
-    this(new JsonFactory());
+    this(InputLimits.DEFAULT.jsonFactory());
   }
 
   /**
@@ -47,7 +50,15 @@ public final class FitbitDayParser {
     // Jackson detects and skips a UTF-8 byte-order mark when it reads bytes.
     try (JsonParser p = factory.createParser(in)) {
       parseDocument(p, activity, day);
+    } catch (StreamConstraintsException e) {
+      throw new InvalidFileException("over an input limit: " + limitMessage(e) + location(e));
+    } catch (CharConversionException e) {
+      // Jackson took the first bytes for UTF-16 or UTF-32, and the rest did not decode.
+      throw new InvalidFileException("not UTF-8 text: " + e.getMessage());
     } catch (JsonProcessingException e) {
+      if (String.valueOf(e.getOriginalMessage()).startsWith("Invalid UTF-8")) {
+        throw new InvalidFileException("not UTF-8 text: " + e.getOriginalMessage() + location(e));
+      }
       // Jackson reports a cut-off file either way, depending on where the cut falls.
       boolean truncated =
           e instanceof JsonEOFException
@@ -57,6 +68,11 @@ public final class FitbitDayParser {
               ? "truncated JSON: input ends" + location(e)
               : "malformed JSON: " + e.getOriginalMessage() + location(e));
     }
+  }
+
+  /** Jackson's message without its pointer to the setting's Java getter. */
+  private static String limitMessage(StreamConstraintsException e) {
+    return String.valueOf(e.getOriginalMessage()).replaceAll(", from `[^`]*`", "");
   }
 
   private static String location(JsonProcessingException e) {
@@ -224,7 +240,7 @@ public final class FitbitDayParser {
         String name = p.currentName();
         p.nextToken();
         switch (name) {
-          case "name" -> zoneName = p.getValueAsString();
+          case "name" -> zoneName = storable(p.getValueAsString());
           case "min" -> min = intOrNull(p, "zone min");
           case "max" -> max = intOrNull(p, "zone max");
           case "minutes" -> minutes = intOrNull(p, "zone minutes");
@@ -281,7 +297,7 @@ public final class FitbitDayParser {
       String name = p.currentName();
       JsonToken token = p.nextToken();
       switch (name) {
-        case "time" -> time = token == JsonToken.VALUE_STRING ? p.getText() : rawText(p);
+        case "time" -> time = token == JsonToken.VALUE_STRING ? storable(p.getText()) : rawText(p);
         case "value" -> {
           hasValue = true;
           rawValue = rawText(p);
@@ -407,7 +423,27 @@ public final class FitbitDayParser {
     if (token == JsonToken.START_ARRAY) {
       return "[...]";
     }
-    return token == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\"" : p.getText();
+    return storable(token == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\"" : p.getText());
+  }
+
+  /** Raw text kept for a rejected point: at most this many characters. */
+  static final int MAX_RAW_TEXT = 200;
+
+  /**
+   * Text from the file as the warehouse can hold it: a NUL character (valid in JSON as \\u0000,
+   * refused by PostgreSQL and Redshift text) is written as the six characters \\u0000, and raw
+   * values are cut to {@link #MAX_RAW_TEXT} characters, so 100,000 rejected points cannot hold the
+   * whole file in memory twice.
+   */
+  static String storable(String text) {
+    if (text == null) {
+      return null;
+    }
+    String cut =
+        text.length() <= MAX_RAW_TEXT
+            ? text
+            : text.substring(0, MAX_RAW_TEXT) + "...(" + text.length() + " characters)";
+    return cut.indexOf('\u0000') < 0 ? cut : cut.replace("\u0000", "\\u0000");
   }
 
   private static Integer intOrNull(JsonParser p, String what)

@@ -2,7 +2,11 @@ package io.fitbitpipeline.core.lake;
 
 import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.run.RunId;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
+import java.util.HexFormat;
 
 /**
  * Where things live in the lake bucket (Hive-style partitions, readable by Athena/Spark/DuckDB).
@@ -67,11 +71,73 @@ public final class LakeLayout {
     return "reports/" + run.keySafe() + "/index.html";
   }
 
+  /**
+   * The quarantine copy's key: {@code quarantine/{activity}/{raw key}}, or, when the raw key is
+   * unsafe to repeat, {@code quarantine/{activity}/unsafe-keys/{SHA-256 of the raw key}} (the
+   * reason file names the raw key, escaped). Unsafe are keys whose copy could land elsewhere in a
+   * file-backed store or a tool that normalises paths (".." or "." segments, empty segments, a
+   * backslash, percent-escapes), keys with control characters, and keys too long for S3's 1,024
+   * bytes once the prefix and ".reason.txt" are added.
+   */
   public String quarantined(Activity activity, String rawKey) {
-    return "quarantine/" + activity.id() + "/" + rawKey;
+    String prefix = "quarantine/" + activity.id() + "/";
+    return safeToRepeat(rawKey, 1024 - prefix.length() - REASON_SUFFIX.length())
+        ? prefix + rawKey
+        : prefix + "unsafe-keys/" + sha256(rawKey);
+  }
+
+  private static final String REASON_SUFFIX = ".reason.txt";
+
+  static boolean safeToRepeat(String key, int maxBytes) {
+    if (key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (Character.isISOControl(c) || c == '\\' || c == '%' || Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    String[] segments = key.split("/", -1);
+    for (String segment : segments) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    // File-backed stores (s3proxy's filesystem store) keep a segment as a file name: 255 bytes.
+    return segments[segments.length - 1].getBytes(StandardCharsets.UTF_8).length
+        <= 255 - REASON_SUFFIX.length();
+  }
+
+  /**
+   * A key as it may go into a log line or a reason file: control characters as \\uXXXX, and at most
+   * 300 characters, so a hostile key can neither forge log lines nor flood them.
+   */
+  public static String printable(String key) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    for (; i < key.length() && out.length() < 300; i++) {
+      char c = key.charAt(i);
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return i < key.length() ? out + "... (" + key.length() + " characters)" : out.toString();
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   public String quarantineReason(Activity activity, String rawKey) {
-    return quarantined(activity, rawKey) + ".reason.txt";
+    return quarantined(activity, rawKey) + REASON_SUFFIX;
   }
 }

@@ -97,14 +97,19 @@ public final class RawLayout {
       date = LocalDate.parse(parts[1]);
     } catch (DateTimeParseException e) {
       return new Misfit(
-          object, activity.get(), null, "date folder '" + parts[1] + "' is not yyyy-MM-dd");
+          object,
+          activity.get(),
+          null,
+          "date folder '" + LakeLayout.printable(parts[1]) + "' is not yyyy-MM-dd");
     }
     if (!USER_ID.matcher(parts[0]).matches()) {
       return new Misfit(
           object,
           activity.get(),
           date,
-          "user_id '" + parts[0] + "' is not 1-64 characters of [A-Za-z0-9_-]");
+          "user_id '"
+              + LakeLayout.printable(parts[0])
+              + "' is not 1-64 characters of [A-Za-z0-9_-]");
     }
     return new Fits(new RawFile(key, object.etag(), object.size(), parts[0], date, activity.get()));
   }

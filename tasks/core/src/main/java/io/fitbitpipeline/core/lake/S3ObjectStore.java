@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -28,8 +29,14 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void list(String bucket, String prefix, Consumer<StoredObject> sink) {
+    // Keys come URL-encoded (the SDK decodes them): a key with a control character cannot be
+    // written in the XML response otherwise, and one such object would break every listing.
     ListObjectsV2Request request =
-        ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build();
+        ListObjectsV2Request.builder()
+            .bucket(bucket)
+            .prefix(prefix)
+            .encodingType(EncodingType.URL)
+            .build();
     for (S3Object object : s3.listObjectsV2Paginator(request).contents()) {
       // Some S3-API servers list folder markers as objects; they are not files.
       if (!object.key().endsWith("/")) {

@@ -7,9 +7,10 @@ public record RunId(String value) {
   private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.:+-]{1,200}");
 
   public RunId {
-    if (value == null || !ALLOWED.matcher(value).matches()) {
+    if (value == null || !ALLOWED.matcher(value).matches() || value.contains("..")) {
+      // ".." would make the run's lake keys (manifests/{run}/...) look like a parent folder.
       throw new IllegalArgumentException(
-          "run id '" + value + "' must be 1-200 characters of [A-Za-z0-9_.:+-]");
+          "run id '" + value + "' must be 1-200 characters of [A-Za-z0-9_.:+-], without \"..\"");
     }
   }
 

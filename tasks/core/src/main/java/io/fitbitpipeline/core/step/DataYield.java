@@ -5,8 +5,10 @@ import io.fitbitpipeline.core.run.Window;
 import io.fitbitpipeline.core.warehouse.Tables;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -55,14 +57,22 @@ public final class DataYield {
   void collectDays(Connection c, Collection<Activity> activities) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TEMPORARY TABLE " + DAYS + " (user_id VARCHAR(256), date DATE)");
-      s.executeUpdate(
-          "INSERT INTO "
-              + DAYS
-              + " (user_id, date) SELECT DISTINCT user_id, date FROM fitbit_staging.file_ledger"
-              + " WHERE status = 'loaded' AND user_id IS NOT NULL AND date IS NOT NULL"
-              + " AND activity IN ("
-              + activities.stream().map(a -> "'" + a.id() + "'").collect(Collectors.joining(", "))
-              + ")");
+    }
+    // The activity ids are bound parameters, like every value that reaches SQL.
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO "
+                + DAYS
+                + " (user_id, date) SELECT DISTINCT user_id, date FROM fitbit_staging.file_ledger"
+                + " WHERE status = 'loaded' AND user_id IS NOT NULL AND date IS NOT NULL"
+                + " AND activity IN ("
+                + activities.stream().map(a -> "?").collect(Collectors.joining(", "))
+                + ")")) {
+      int i = 1;
+      for (Activity activity : activities) {
+        s.setString(i++, activity.id());
+      }
+      s.executeUpdate();
     }
   }
 
@@ -76,32 +86,36 @@ public final class DataYield {
   public long rebuild(Connection c, Window window) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
-    try (Statement s = c.createStatement()) {
-      String inWindow = " BETWEEN DATE '" + window.from() + "' AND DATE '" + window.to() + "'";
-      s.execute("CREATE TEMPORARY TABLE " + DAYS + " (user_id VARCHAR(256), date DATE)");
-      s.executeUpdate(
+    try {
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TEMPORARY TABLE " + DAYS + " (user_id VARCHAR(256), date DATE)");
+      }
+      // The window's dates are bound parameters (every day column is a DATE or a TIMESTAMP).
+      insertDays(
+          c,
           "INSERT INTO "
               + DAYS
               + " (user_id, date) SELECT DISTINCT user_id, date FROM "
               + Tables.DATA_YIELD.production()
-              + " WHERE date"
-              + inWindow);
+              + " WHERE date >= ? AND date < ?",
+          window,
+          false);
       for (WarehouseTable table : Tables.activityTables()) {
-        s.executeUpdate(
+        insertDays(
+            c,
             "INSERT INTO "
                 + DAYS
                 + " (user_id, date) SELECT DISTINCT user_id, "
                 + table.dayExpression("t")
                 + " FROM "
                 + table.production()
-                + " t WHERE "
-                + ("ts".equals(table.dayColumn())
-                    ? "t.ts >= DATE '"
-                        + window.from()
-                        + "' AND t.ts < DATE '"
-                        + window.to().plusDays(1)
-                        + "'"
-                    : "t.date" + inWindow));
+                + " t WHERE t."
+                + table.dayColumn()
+                + " >= ? AND t."
+                + table.dayColumn()
+                + " < ?",
+            window,
+            "ts".equals(table.dayColumn()));
       }
       long rows = recompute(c);
       c.commit();
@@ -111,6 +125,16 @@ public final class DataYield {
       throw e;
     } finally {
       c.setAutoCommit(autoCommit);
+    }
+  }
+
+  private static void insertDays(Connection c, String sql, Window window, boolean timestamp)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      LocalDate end = window.to().plusDays(1);
+      s.setObject(1, timestamp ? window.from().atStartOfDay() : window.from());
+      s.setObject(2, timestamp ? end.atStartOfDay() : end);
+      s.executeUpdate();
     }
   }
 

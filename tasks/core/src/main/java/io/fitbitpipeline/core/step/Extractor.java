@@ -1,6 +1,7 @@
 package io.fitbitpipeline.core.step;
 
 import io.fitbitpipeline.core.activity.Activity;
+import io.fitbitpipeline.core.format.InputLimits;
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.RawFile;
@@ -50,6 +51,7 @@ public final class Extractor {
   private final EventLog log;
   private final Set<String> users;
   private final int lookbackWeeks;
+  private final long maxFileBytes;
 
   public Extractor(
       ObjectStore store,
@@ -61,7 +63,8 @@ public final class Extractor {
       PipelineRuns runs,
       EventLog log,
       Set<String> users,
-      int lookbackWeeks) {
+      int lookbackWeeks,
+      long maxFileBytes) {
     this.store = store;
     this.rawBucket = rawBucket;
     this.raw = raw;
@@ -72,6 +75,7 @@ public final class Extractor {
     this.log = log;
     this.users = users;
     this.lookbackWeeks = lookbackWeeks;
+    this.maxFileBytes = maxFileBytes;
   }
 
   public ExtractManifest run(Activity activity, Window window, RunId run, boolean dryRun)
@@ -110,6 +114,19 @@ public final class Extractor {
             counts[0]++;
             if (unchanged) {
               counts[1]++;
+            } else if (file.size() > maxFileBytes) {
+              // Never downloaded: the listing's size is enough to refuse it.
+              quarantined.add(
+                  new ExtractManifest.QuarantinedKey(
+                      file.key(),
+                      file.etag(),
+                      file.userId(),
+                      file.date(),
+                      "file is "
+                          + file.size()
+                          + " bytes, more than "
+                          + InputLimits.bytes(maxFileBytes)
+                          + ", the raw file limit"));
             } else {
               files.add(file);
             }
@@ -205,7 +222,11 @@ public final class Extractor {
     }
     for (ExtractManifest.QuarantinedKey key : quarantined) {
       log.warn(
-          "extract", activity, run, "quarantined " + key.key() + ": " + key.reason(), Map.of());
+          "extract",
+          activity,
+          run,
+          "quarantined " + LakeLayout.printable(key.key()) + ": " + key.reason(),
+          Map.of());
     }
     if (!dryRun) {
       manifests.write(lake.extractManifest(run, activity), manifest);
@@ -234,6 +255,8 @@ public final class Extractor {
         + (keys.size() == 1
             ? " file in the window names no activity and was not loaded, e.g. "
             : " files in the window name no activity and were not loaded, e.g. ")
-        + String.join(", ", keys.subList(0, Math.min(3, keys.size())));
+        + String.join(
+            ", ",
+            keys.subList(0, Math.min(3, keys.size())).stream().map(LakeLayout::printable).toList());
   }
 }

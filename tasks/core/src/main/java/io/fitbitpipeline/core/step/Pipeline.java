@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fitbitpipeline.core.config.PipelineConfig;
 import io.fitbitpipeline.core.format.DayValidator;
 import io.fitbitpipeline.core.format.FitbitDayParser;
+import io.fitbitpipeline.core.format.InputLimits;
+import io.fitbitpipeline.core.format.RawBody;
+import io.fitbitpipeline.core.format.RawDayReader;
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.RawLayout;
@@ -67,7 +70,8 @@ public final class Pipeline {
         runs,
         log,
         config.users(),
-        config.lookbackWeeks());
+        config.lookbackWeeks(),
+        InputLimits.DEFAULT.maxFileBytes());
   }
 
   public Transformer transformer() {
@@ -76,8 +80,10 @@ public final class Pipeline {
         config.rawBucket(),
         lake,
         manifests,
-        new FitbitDayParser(),
-        new DayValidator(),
+        new RawDayReader(
+            new RawBody(InputLimits.DEFAULT),
+            new FitbitDayParser(InputLimits.DEFAULT.jsonFactory()),
+            new DayValidator()),
         runs,
         log,
         workRoot);

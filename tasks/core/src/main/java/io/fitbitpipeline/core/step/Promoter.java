@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -179,9 +178,9 @@ public final class Promoter {
                   + " AS day FROM "
                   + table.staging()
                   + " t) s WHERE NOT EXISTS (SELECT 1 FROM fitbit_staging.file_ledger l"
-                  + " WHERE l.activity = '"
-                  + activity.id()
-                  + "' AND l.status = 'loaded' AND l.user_id = s.user_id AND l.date = s.day)");
+                  + " WHERE l.activity = ? AND l.status = 'loaded' AND l.user_id = s.user_id"
+                  + " AND l.date = s.day)",
+              activity.id());
       if (orphans > 0) {
         fail(
             "every staged user-day has its ledger entry",
@@ -192,19 +191,15 @@ public final class Promoter {
     long rejected =
         count(
             c,
-            "SELECT COUNT(*) FROM fitbit_staging.rejected_points WHERE activity = '"
-                + activity.id()
-                + "'");
+            "SELECT COUNT(*) FROM fitbit_staging.rejected_points WHERE activity = ?",
+            activity.id());
     expectRows(
         "fitbit_staging.rejected_points",
         rejected,
         manifest.rowsPerTable().getOrDefault(Tables.REJECTED_POINTS.name(), 0L));
     long ledger =
         count(
-            c,
-            "SELECT COUNT(*) FROM fitbit_staging.file_ledger WHERE activity = '"
-                + activity.id()
-                + "'");
+            c, "SELECT COUNT(*) FROM fitbit_staging.file_ledger WHERE activity = ?", activity.id());
     expectRows("fitbit_staging.file_ledger", ledger, manifest.results().size());
   }
 
@@ -221,70 +216,81 @@ public final class Promoter {
   }
 
   private void replace(Connection c, Activity activity, StepStats stats) throws SQLException {
+    // Values are bound parameters; only table and column names of the fixed schema are spliced.
+    String id = activity.id();
     String loadedDays =
-        " USING fitbit_staging.file_ledger l WHERE l.activity = '"
-            + activity.id()
-            + "' AND l.status = 'loaded' AND l.user_id = ";
-    try (Statement s = c.createStatement()) {
-      for (WarehouseTable table : Tables.of(activity)) {
-        String prod = table.production();
-        String sameDay =
-            "ts".equals(table.dayColumn())
-                ? prod + ".ts >= l.date AND " + prod + ".ts < l.date + INTERVAL '1 day'"
-                : prod + ".date = l.date";
-        s.executeUpdate("DELETE FROM " + prod + loadedDays + prod + ".user_id AND " + sameDay);
-        long rows =
-            s.executeUpdate(
-                "INSERT INTO "
-                    + prod
-                    + " ("
-                    + table.columnList()
-                    + ") SELECT "
-                    + table.columnList()
-                    + " FROM "
-                    + table.staging());
-        stats.addRows(table.name(), rows);
-        if (table.name().endsWith("_intraday")) {
-          stats.rowsWritten = rows;
-        }
-        s.executeUpdate("DELETE FROM " + table.staging());
+        " USING fitbit_staging.file_ledger l WHERE l.activity = ? AND l.status = 'loaded'"
+            + " AND l.user_id = ";
+    for (WarehouseTable table : Tables.of(activity)) {
+      String prod = table.production();
+      String sameDay =
+          "ts".equals(table.dayColumn())
+              ? prod + ".ts >= l.date AND " + prod + ".ts < l.date + INTERVAL '1 day'"
+              : prod + ".date = l.date";
+      update(c, "DELETE FROM " + prod + loadedDays + prod + ".user_id AND " + sameDay, id);
+      long rows =
+          update(
+              c,
+              "INSERT INTO "
+                  + prod
+                  + " ("
+                  + table.columnList()
+                  + ") SELECT "
+                  + table.columnList()
+                  + " FROM "
+                  + table.staging());
+      stats.addRows(table.name(), rows);
+      if (table.name().endsWith("_intraday")) {
+        stats.rowsWritten = rows;
       }
-      String keys =
-          "(SELECT source_key FROM fitbit_staging.file_ledger WHERE activity = '"
-              + activity.id()
-              + "')";
-      s.executeUpdate("DELETE FROM fitbit_ops.rejected_points WHERE source_key IN " + keys);
-      String rejected = Tables.REJECTED_POINTS.columnList();
-      stats.pointsRejected =
-          s.executeUpdate(
-              "INSERT INTO fitbit_ops.rejected_points ("
-                  + rejected
-                  + ") SELECT "
-                  + rejected
-                  + " FROM fitbit_staging.rejected_points WHERE activity = '"
-                  + activity.id()
-                  + "'");
-      s.executeUpdate("DELETE FROM fitbit_ops.file_ledger WHERE source_key IN " + keys);
-      String ledger = Tables.FILE_LEDGER.columnList();
-      long files =
-          s.executeUpdate(
-              "INSERT INTO fitbit_ops.file_ledger ("
-                  + ledger
-                  + ") SELECT "
-                  + ledger
-                  + " FROM fitbit_staging.file_ledger WHERE activity = '"
-                  + activity.id()
-                  + "'");
-      stats.addRows(Tables.FILE_LEDGER.name(), files);
-      Loader.clearStaging(c, activity);
+      update(c, "DELETE FROM " + table.staging());
+    }
+    String keys = "(SELECT source_key FROM fitbit_staging.file_ledger WHERE activity = ?)";
+    update(c, "DELETE FROM fitbit_ops.rejected_points WHERE source_key IN " + keys, id);
+    String rejected = Tables.REJECTED_POINTS.columnList();
+    stats.pointsRejected =
+        update(
+            c,
+            "INSERT INTO fitbit_ops.rejected_points ("
+                + rejected
+                + ") SELECT "
+                + rejected
+                + " FROM fitbit_staging.rejected_points WHERE activity = ?",
+            id);
+    update(c, "DELETE FROM fitbit_ops.file_ledger WHERE source_key IN " + keys, id);
+    String ledger = Tables.FILE_LEDGER.columnList();
+    long files =
+        update(
+            c,
+            "INSERT INTO fitbit_ops.file_ledger ("
+                + ledger
+                + ") SELECT "
+                + ledger
+                + " FROM fitbit_staging.file_ledger WHERE activity = ?",
+            id);
+    stats.addRows(Tables.FILE_LEDGER.name(), files);
+    Loader.clearStaging(c, activity);
+  }
+
+  /** Runs {@code sql} with {@code values} bound to its parameters in order. */
+  private static int update(Connection c, String sql, String... values) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        s.setString(i + 1, values[i]);
+      }
+      return s.executeUpdate();
     }
   }
 
-  private static long count(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
+  private static long count(Connection c, String sql, String... values) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        s.setString(i + 1, values[i]);
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 }

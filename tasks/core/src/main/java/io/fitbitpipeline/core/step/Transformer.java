@@ -5,9 +5,9 @@ import io.fitbitpipeline.core.activity.ValueKind;
 import io.fitbitpipeline.core.format.DailySummary;
 import io.fitbitpipeline.core.format.DayOfData;
 import io.fitbitpipeline.core.format.DayValidator;
-import io.fitbitpipeline.core.format.FitbitDayParser;
 import io.fitbitpipeline.core.format.HeartRateZone;
 import io.fitbitpipeline.core.format.InvalidFileException;
+import io.fitbitpipeline.core.format.RawDayReader;
 import io.fitbitpipeline.core.format.RejectedPoint;
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.LoadManifest;
@@ -24,7 +24,6 @@ import io.fitbitpipeline.core.run.StepStats;
 import io.fitbitpipeline.core.run.Window;
 import io.fitbitpipeline.core.warehouse.Tables;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,8 +45,7 @@ public final class Transformer {
   private final String rawBucket;
   private final LakeLayout lake;
   private final Manifests manifests;
-  private final FitbitDayParser parser;
-  private final DayValidator validator;
+  private final RawDayReader reader;
   private final PipelineRuns runs;
   private final EventLog log;
   private final Path workRoot;
@@ -57,8 +55,7 @@ public final class Transformer {
       String rawBucket,
       LakeLayout lake,
       Manifests manifests,
-      FitbitDayParser parser,
-      DayValidator validator,
+      RawDayReader reader,
       PipelineRuns runs,
       EventLog log,
       Path workRoot) {
@@ -66,8 +63,7 @@ public final class Transformer {
     this.rawBucket = rawBucket;
     this.lake = lake;
     this.manifests = manifests;
-    this.parser = parser;
-    this.validator = validator;
+    this.reader = reader;
     this.runs = runs;
     this.log = log;
     this.workRoot = workRoot;
@@ -86,6 +82,7 @@ public final class Transformer {
     stats.filesSkipped = input.filesSkipped();
     List<FileResult> results = new ArrayList<>();
     for (ExtractManifest.QuarantinedKey key : input.quarantined()) {
+      quarantine(key.key(), key.etag(), activity, run, key.reason());
       results.add(
           FileResult.quarantined(key.key(), key.etag(), key.userId(), key.date(), key.reason()));
     }
@@ -176,13 +173,10 @@ public final class Transformer {
           store.read(
               rawBucket,
               file.key(),
-              in -> {
-                parser.parse(new BufferedInputStream(in, 1 << 16), activity, day);
-                return validator.validate(activity, file.date(), day);
-              },
+              in -> reader.read(in, activity, file.date(), day),
               message -> log.warn("transform", activity, run, message, Map.of()));
     } catch (InvalidFileException e) {
-      quarantine(file, activity, run, e.reason());
+      quarantine(file.key(), file.etag(), activity, run, e.reason());
       return FileResult.quarantined(
           file.key(), file.etag(), file.userId(), file.date(), e.reason());
     } catch (IOException | software.amazon.awssdk.core.exception.SdkException e) {
@@ -302,24 +296,31 @@ public final class Transformer {
     }
   }
 
-  private void quarantine(RawFile file, Activity activity, RunId run, String reason) {
-    store.copy(rawBucket, file.key(), lake.bucket(), lake.quarantined(activity, file.key()));
+  /**
+   * Copies the raw object whole to quarantine with a note of why. Under a key of its own when the
+   * raw key is unsafe to repeat (see {@link LakeLayout#quarantined}); the note names the source.
+   */
+  private void quarantine(String key, String etag, Activity activity, RunId run, String reason) {
+    store.copy(rawBucket, key, lake.bucket(), lake.quarantined(activity, key));
     String note =
         "source: s3://"
             + rawBucket
             + "/"
-            + file.key()
+            + LakeLayout.printable(key)
             + "\netag: "
-            + file.etag()
+            + etag
             + "\nrun_id: "
             + run.value()
             + "\nreason: "
             + reason
             + "\n";
     store.put(
-        lake.bucket(),
-        lake.quarantineReason(activity, file.key()),
-        note.getBytes(StandardCharsets.UTF_8));
-    log.warn("transform", activity, run, "quarantined " + file.key() + ": " + reason, Map.of());
+        lake.bucket(), lake.quarantineReason(activity, key), note.getBytes(StandardCharsets.UTF_8));
+    log.warn(
+        "transform",
+        activity,
+        run,
+        "quarantined " + LakeLayout.printable(key) + ": " + reason,
+        Map.of());
   }
 }

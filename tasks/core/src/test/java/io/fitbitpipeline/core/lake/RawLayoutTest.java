@@ -3,6 +3,7 @@ package io.fitbitpipeline.core.lake;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fitbitpipeline.core.activity.Activity;
 import java.time.LocalDate;
@@ -60,6 +61,49 @@ class RawLayoutTest {
     assertEquals(Activity.STEPS, depth.activity());
     assertInstanceOf(
         RawLayout.Misfit.class, parse("raw/" + "u".repeat(65) + "/2026-11-16/steps.json"));
+  }
+
+  /** Traversal, absolute-looking and control-character keys never fit (HostileKeysTest). */
+  @Test
+  void hostileKeysNeverFit() {
+    for (String key :
+        new String[] {
+          "raw//etc/2026-11-16/steps.json",
+          "raw/../../etc/2026-11-16/steps.json",
+          "raw/u/../x/2026-11-16/steps.json",
+          "raw/%2e%2e/2026-11-16/steps.json",
+          "raw/..%2f..%2fetc/2026-11-16/steps.json",
+          "raw/u\u0000/2026-11-16/steps.json",
+          "raw/u\nforged log line/2026-11-16/steps.json",
+          "raw/x'; DROP TABLE fitbit.steps_daily; --/2026-11-16/steps.json",
+          "raw/" + "u".repeat(2000) + "/2026-11-16/steps.json"
+        }) {
+      RawLayout.Misfit misfit = assertInstanceOf(RawLayout.Misfit.class, parse(key), key);
+      assertTrue(misfit.reason().length() < 400, misfit.reason());
+      assertTrue(misfit.reason().chars().noneMatch(Character::isISOControl), misfit.reason());
+    }
+  }
+
+  @Test
+  void quarantineKeysNeverClimbOutOfQuarantine() {
+    LakeLayout lake = new LakeLayout("lake");
+    assertEquals(
+        "quarantine/steps/raw/u1/2026-11-16/steps.json",
+        lake.quarantined(Activity.STEPS, "raw/u1/2026-11-16/steps.json"));
+    for (String key :
+        new String[] {
+          "raw/../../etc/passwd",
+          "raw//x",
+          "raw/./x",
+          "raw/%2e%2e/x",
+          "raw/a\\b",
+          "raw/a\u0001b",
+          "raw/" + "d".repeat(1000),
+          "raw/" + "f".repeat(250)
+        }) {
+      String q = lake.quarantined(Activity.STEPS, key);
+      assertTrue(q.matches("quarantine/steps/unsafe-keys/[0-9a-f]{64}"), q);
+    }
   }
 
   @Test

@@ -249,14 +249,15 @@ public final class KafkaIngestor {
         ParquetTableWriter writer =
             batch.table.writer(
                 lake.bronzeFile(topic, date, batchId + "-p" + record.partition()), date);
-        // Utf8 keeps the bytes exactly as received: no decoding and re-encoding per record.
+        // Utf8 keeps the bytes exactly as received (but a NUL byte, which no warehouse text can
+        // hold): no decoding and re-encoding per record.
         writer
             .set(0, topicText)
             .set(1, record.partition())
             .set(2, record.offset())
             .set(3, millis * 1000L)
-            .set(4, record.key() == null ? null : new Utf8(record.key()))
-            .set(5, record.value() == null ? null : new Utf8(record.value()))
+            .set(4, record.key() == null ? null : new Utf8(StorableText.bytes(record.key())))
+            .set(5, record.value() == null ? null : new Utf8(StorableText.bytes(record.value())))
             .write();
         batch.records++;
       }

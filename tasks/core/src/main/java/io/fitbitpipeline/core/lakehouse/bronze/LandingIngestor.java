@@ -9,7 +9,6 @@ import io.fitbitpipeline.core.lakehouse.LakehouseTables;
 import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.RunId;
 import io.fitbitpipeline.core.warehouse.Warehouse;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -37,6 +36,15 @@ import java.util.UUID;
  * Lines are kept as text; silver parses them and rejects the ones that do not parse.
  */
 public final class LandingIngestor {
+  /** Characters of one landing line kept in bronze; real lines are under 100. */
+  public static final int MAX_LINE_CHARS = 65_536;
+
+  /**
+   * What bronze holds for a longer line: this marker (U+FFFE is a noncharacter, never in a real
+   * file) and the line's length; RecordParser rejects it with that length.
+   */
+  public static final String OVERLONG_LINE = "\uFFFEline too long, characters: ";
+
   private final Warehouse warehouse;
   private final ObjectStore store;
   private final LakeLayout lake;
@@ -126,12 +134,16 @@ public final class LandingIngestor {
       LakehouseSource source, StoredObject object, LakeTableBatch table, String key, LocalDate day)
       throws IOException {
     long rows = 0;
-    try (InputStream in = store.open(rawBucket, object.key());
-        BufferedReader reader =
-            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+    try (InputStream in = store.open(rawBucket, object.key())) {
+      BoundedLines reader =
+          new BoundedLines(new InputStreamReader(in, StandardCharsets.UTF_8), MAX_LINE_CHARS);
       int number = 0;
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      for (BoundedLines.Line read = reader.next(); read != null; read = reader.next()) {
         number++;
+        // A line over the limit is not kept; silver rejects it with its length (the landing
+        // file itself stays where it is).
+        String line =
+            read.text() == null ? OVERLONG_LINE + read.length() : StorableText.string(read.text());
         if (number == 1 && line.startsWith("\uFEFF")) {
           line = line.substring(1);
         }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fitbitpipeline.core.format.InputLimits;
 import io.fitbitpipeline.core.lakehouse.LakehouseSource;
+import io.fitbitpipeline.core.lakehouse.bronze.LandingIngestor;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
@@ -24,13 +26,21 @@ public final class RecordParser {
   /** Epoch seconds accepted as a time: 1970-01-01 up to (not including) 2100-01-01. */
   private static final BigDecimal LATEST_MICROS = BigDecimal.valueOf(4_102_444_800_000_000L);
 
+  private static final BigDecimal LATEST_SECONDS = BigDecimal.valueOf(4_102_444_800L);
+
   private static final DateTimeFormatter DOB =
       DateTimeFormatter.ofPattern("MM/dd/uuuu").withResolverStyle(ResolverStyle.STRICT);
   private static final Set<String> UPDATE_TYPES = Set.of("new", "update", "delete");
   private static final Set<String> ACTIONS = Set.of("start", "stop");
 
+  /**
+   * Read limits of one record (docs/hostile-input.md): 1 MiB (Kafka's default largest message), 32
+   * levels, strings of 100,000 and numbers of 100 characters; past one the record is rejected.
+   */
+  static final InputLimits LIMITS = new InputLimits(1L << 20, 32, 100_000, 1_000, 100);
+
   private final ObjectMapper json =
-      new ObjectMapper()
+      new ObjectMapper(LIMITS.jsonFactory())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           // Exact decimals: epoch seconds keep their microseconds.
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -223,6 +233,14 @@ public final class RecordParser {
   // ---- CSV ----
 
   private static String[] fields(String line, int expected) throws InvalidRecordException {
+    if (line.startsWith(LandingIngestor.OVERLONG_LINE)) {
+      throw new InvalidRecordException(
+          "line of "
+              + line.substring(LandingIngestor.OVERLONG_LINE.length())
+              + " characters is over the "
+              + LandingIngestor.MAX_LINE_CHARS
+              + "-character limit (not kept in bronze; the landing file has it)");
+    }
     String[] fields = line.split(",", -1);
     if (fields.length != expected) {
       throw new InvalidRecordException(
@@ -277,9 +295,18 @@ public final class RecordParser {
 
   private static LocalDateTime epochSeconds(BigDecimal seconds, String field, String raw)
       throws InvalidRecordException {
+    // The range is checked before any rescaling: rescaling 1e-99999999 or 1e99999999 (12
+    // characters of JSON or CSV) would compute a power of ten with a hundred million digits.
+    if (seconds.signum() < 0 || seconds.compareTo(LATEST_SECONDS) >= 0) {
+      throw new InvalidRecordException(
+          "field '" + field + "' is not epoch seconds between 1970 and 2100: " + abbreviate(raw));
+    }
+    if (seconds.precision() - seconds.scale() < -7) {
+      return timeOf(0); // under 0.1 microseconds after the epoch: rounds to the epoch
+    }
     // Rounded to microseconds first, so that nothing rounds into 2100 after the check.
     BigDecimal micros = seconds.movePointRight(6).setScale(0, RoundingMode.HALF_UP);
-    if (micros.signum() < 0 || micros.compareTo(LATEST_MICROS) >= 0) {
+    if (micros.compareTo(LATEST_MICROS) >= 0) {
       throw new InvalidRecordException(
           "field '" + field + "' is not epoch seconds between 1970 and 2100: " + abbreviate(raw));
     }

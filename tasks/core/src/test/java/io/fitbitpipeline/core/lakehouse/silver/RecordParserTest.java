@@ -118,6 +118,42 @@ class RecordParserTest {
         parse(LakehouseSource.BPM, "{\"device_id\": 5, \"time\": 1763283605, \"heartrate\": 400}"));
   }
 
+  /**
+   * Hostile input: exponents of a hundred million in 12 characters. Rescaling them to microseconds
+   * used to compute 10^99999999 and hung the silver step; now they are decided in microseconds.
+   */
+  @org.junit.jupiter.api.Timeout(10)
+  @Test
+  void hugeExponentsAreDecidedWithoutComputingThem() throws Exception {
+    assertEquals(
+        "field 'time' is not epoch seconds between 1970 and 2100: 1E+99999999",
+        reason(LakehouseSource.BPM, "{\"device_id\": 1, \"time\": 1e99999999, \"heartrate\": 60}"));
+    assertEquals(
+        LocalDateTime.of(1970, 1, 1, 0, 0),
+        parse(LakehouseSource.BPM, "{\"device_id\": 1, \"time\": 1e-99999999, \"heartrate\": 60}")[
+            1]);
+    assertEquals(
+        "field 'device_id' is not a whole number in range: 1E+99999999",
+        reason(LakehouseSource.BPM, "{\"device_id\": 1e99999999, \"time\": 1, \"heartrate\": 60}"));
+    assertEquals(
+        "registration_timestamp is not epoch seconds between 1970 and 2100: 1e99999999",
+        reason(LakehouseSource.REGISTRATIONS, "1,2,aa:bb:cc:dd:ee:ff,1e99999999")
+            .replace("field 'registration_timestamp'", "registration_timestamp"));
+    assertEquals(
+        LocalDateTime.of(1970, 1, 1, 0, 0),
+        parse(LakehouseSource.REGISTRATIONS, "1,2,aa:bb:cc:dd:ee:ff,1e-99999999")[3]);
+  }
+
+  @Test
+  void recordsPastTheReadLimitsAreRejected() {
+    assertTrue(
+        reason(LakehouseSource.BPM, "{\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}")
+            .startsWith("not JSON: Document nesting depth (33) exceeds the maximum allowed (32"));
+    assertTrue(
+        reason(LakehouseSource.BPM, "{\"device_id\": 1" + "0".repeat(100_000) + "}")
+            .startsWith("not JSON: Number value length"));
+  }
+
   @Test
   void timeLimitsAreInclusiveOf1970AndExclusiveOf2100() throws Exception {
     assertEquals(
