@@ -68,7 +68,7 @@ mvn -B -ntp -o -pl tasks/pipeline -am -Pdocker-it test -Dgroups=docker \
   -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Djacoco.skip=true || status=1
 step "Testcontainers tests (docker-it) $([ $status -eq 0 ] && echo passed || echo FAILED)"
 
-FITBIT_DOCKER_E2E=1 FITBIT_AIRFLOW_TESTS=tests/dags/test_e2e_docker.py \
+FITBIT_E2E_DOCKER=1 FITBIT_AIRFLOW_TESTS=tests/dags/test_e2e_docker.py \
   FITBIT_AIRFLOW_JUNIT="${junit:-/dev/null}" bash scripts/test-airflow.sh || status=1
 step "both DAGs in docker mode $([ $status -eq 0 ] && echo passed || echo FAILED)"
 
