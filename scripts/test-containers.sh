@@ -5,6 +5,9 @@
 #      against the launcher's real servers (StepImagesDockerTest)
 #   3. both DAGs in docker mode on a real Airflow: the DockerOperator starts the step containers
 #      (tests/dags/test_e2e_docker.py)
+#   4. docker-compose.yml with docker-compose.offline.yml: the Compose v2 plugin built from its Go
+#      module, the local stack's data plane up, the sample week through the step services, down
+#      (scripts/test-compose.sh)
 #
 #   scripts/test-containers.sh [--junitxml=FILE]
 #
@@ -71,6 +74,9 @@ step "Testcontainers tests (docker-it) $([ $status -eq 0 ] && echo passed || ech
 FITBIT_E2E_DOCKER=1 FITBIT_AIRFLOW_TESTS=tests/dags/test_e2e_docker.py \
   FITBIT_AIRFLOW_JUNIT="${junit:-/dev/null}" bash scripts/test-airflow.sh || status=1
 step "both DAGs in docker mode $([ $status -eq 0 ] && echo passed || echo FAILED)"
+
+bash scripts/test-compose.sh || status=1
+step "docker compose $([ $status -eq 0 ] && echo passed || echo FAILED)"
 
 echo "test-containers: finished in $((SECONDS - start)) s (exit $status)"
 exit $status
