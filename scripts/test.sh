@@ -4,7 +4,8 @@
 #   2. Airflow: ruff, DAG import/structure tests, end-to-end DAG runs in local mode
 #   3. Containers: the step images on a real Docker engine (Testcontainers) and both DAGs in
 #      docker mode (scripts/test-containers.sh; skipped, saying why, where no engine can run)
-#   4. Deployment: Terraform (HCL checks + checkov), Dockerfiles, compose, yamllint, shellcheck
+#   4. UI: the Airflow UI of `./pipeline airflow` in headless chromium (scripts/test-ui.sh)
+#   5. Deployment: Terraform (HCL checks + checkov), Dockerfiles, compose, yamllint, shellcheck
 # Each part runs even when an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +26,7 @@ run_part java bash -c "mvn -B -ntp install && touch tasks/pipeline/target/.built
 rm -rf target/test-reports && mkdir -p target/test-reports
 run_part airflow env FITBIT_E2E=1 FITBIT_AIRFLOW_JUNIT="$ROOT/target/test-reports/airflow.xml" bash scripts/test-airflow.sh
 run_part containers bash scripts/test-containers.sh --junitxml="$ROOT/target/test-reports/containers.xml"
+run_part ui bash scripts/test-ui.sh --junitxml="$ROOT/target/test-reports/ui.xml"
 run_part infra bash scripts/test-infra.sh --junitxml="$ROOT/target/test-reports/infra.xml"
 
 # One closing line over every JUnit report (Surefire and pytest): tests, not parts.
@@ -46,7 +48,7 @@ print(f"tests: {total - failed - skipped} passed, {failed} failed, {skipped} ski
 PY
 
 status=0
-for part in java airflow containers infra; do
+for part in java airflow containers ui infra; do
   echo "$part: ${results[$part]}"
   [ "${results[$part]}" = passed ] || status=1
 done
