@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # `./pipeline airflow`: a local Airflow with both DAGs, for a machine without Docker.
 #
-#   ./pipeline airflow [--port N] [--seed]
+#   ./pipeline airflow [--port N] [--seed | --seed-week YYYY-Www]
 #
 # 1. The Airflow virtualenv (scripts/setup-airflow.sh) and the jars (./pipeline builds them).
 # 2. `./pipeline serve` in the background: the S3-API server, PostgreSQL and a Kafka broker on
 #    loopback, the variables that reach them in STATE/airflow/serve.env. With --seed, the sample
-#    week 2026-W47 is uploaded to the raw bucket first.
+#    week 2026-W47 is uploaded to the raw bucket first (--seed-week: that week's sample instead).
 # 3. `airflow standalone` (api-server on http://localhost:PORT, scheduler, dag-processor,
 #    triggerer; SQLite in STATE/airflow) with dags/, the steps in local task mode (the built jars
 #    as subprocesses), the connections fitbit_warehouse, fitbit_aws, fitbit_kafka and the
@@ -21,12 +21,14 @@ VENV="${FITBIT_AIRFLOW_VENV:-$ROOT/.venv/airflow}"
 STATE="${PIPELINE_STATE_DIR:-$ROOT/.pipeline-local}"
 PORT=8080
 SEED=false
+SEED_WEEK=2026-W47
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) PORT="$2"; shift 2 ;;
     --seed) SEED=true; shift ;;
+    --seed-week) SEED=true; SEED_WEEK="$2"; shift 2 ;;
     -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "ERROR: unknown option $1 (usage: ./pipeline airflow [--port N] [--seed])" >&2; exit 2 ;;
+    *) echo "ERROR: unknown option $1 (usage: ./pipeline airflow [--port N] [--seed | --seed-week YYYY-Www])" >&2; exit 2 ;;
   esac
 done
 
@@ -90,9 +92,9 @@ PY
 )"
 
 if $SEED; then
-  echo "airflow: seeding the sample week 2026-W47" >&2
+  echo "airflow: seeding the sample week $SEED_WEEK" >&2
   # shellcheck disable=SC1090 # written by pipeline serve above
-  (set -a && . "$env_file" && PIPELINE_STATE_DIR="$STATE" "$ROOT/pipeline" seed --week 2026-W47 >&2)
+  (set -a && . "$env_file" && PIPELINE_STATE_DIR="$STATE" "$ROOT/pipeline" seed --week "$SEED_WEEK" >&2)
 fi
 
 export AIRFLOW_HOME="$STATE/airflow"
