@@ -3,8 +3,11 @@
 #   1. Java: formatting (Spotless), unit and integration tests, and the step and launcher jars;
 #      then a bounded fuzzing run of the raw-file reader (Jazzer)
 #   2. Airflow: ruff, DAG import/structure tests, end-to-end DAG runs in local mode
-#   3. Deployment: Terraform (HCL checks + checkov), Dockerfiles, compose, yamllint, shellcheck
-#   4. Faults: the fault-injection suite and the secrets test (scripts/test-faults.sh), which
+#   3. Containers: the step images on a real Docker engine (Testcontainers) and both DAGs in
+#      docker mode (scripts/test-containers.sh; skipped, saying why, where no engine can run)
+#   4. UI: the Airflow UI of `./pipeline airflow` in headless chromium (scripts/test-ui.sh)
+#   5. Deployment: Terraform (HCL checks + checkov), Dockerfiles, compose, yamllint, shellcheck
+#   6. Faults: the fault-injection suite and the secrets test (scripts/test-faults.sh), which
 #      rewrites docs/reliability.md
 # Each part runs even when an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
@@ -31,6 +34,8 @@ run_part fuzz env JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${FUZZ_SECONDS:-60}s" \
 # The DAG's end-to-end tests run the jars built above.
 rm -rf target/test-reports && mkdir -p target/test-reports
 run_part airflow env FITBIT_E2E=1 FITBIT_AIRFLOW_JUNIT="$ROOT/target/test-reports/airflow.xml" bash scripts/test-airflow.sh
+run_part containers bash scripts/test-containers.sh --junitxml="$ROOT/target/test-reports/containers.xml"
+run_part ui bash scripts/test-ui.sh --junitxml="$ROOT/target/test-reports/ui.xml"
 run_part infra bash scripts/test-infra.sh --junitxml="$ROOT/target/test-reports/infra.xml"
 run_part faults bash scripts/test-faults.sh
 
@@ -53,7 +58,7 @@ print(f"tests: {total - failed - skipped} passed, {failed} failed, {skipped} ski
 PY
 
 status=0
-for part in java fuzz airflow infra faults; do
+for part in java fuzz airflow containers ui infra faults; do
   echo "$part: ${results[$part]}"
   [ "${results[$part]}" = passed ] || status=1
 done

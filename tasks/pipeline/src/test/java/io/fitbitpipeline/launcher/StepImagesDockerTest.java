@@ -61,8 +61,20 @@ class StepImagesDockerTest {
 
   private static final String RYUK_IMAGE = "testcontainers/ryuk:0.12.0";
 
+  /**
+   * The warehouse password handed to the step containers. The local PostgreSQL trusts loopback
+   * connections, so any value works; a random one can only be in a log if a step printed it.
+   */
+  private static final String WAREHOUSE_PASSWORD = "wh-" + java.util.UUID.randomUUID();
+
   @TempDir static Path temp;
   private static LocalEnvironment servers;
+
+  /** Every secret value passed to a container: none may appear in any container's log. */
+  private static final java.util.Set<String> SECRETS = new java.util.LinkedHashSet<>();
+
+  /** Per image: the size and the time of `--help` from start to exit (printed at the end). */
+  private static final Map<String, String> MEASURED = new java.util.TreeMap<>();
 
   /** Why no engine can be used (each test is then skipped with it), null when one answers. */
   private static String noEngine;
@@ -100,7 +112,9 @@ class StepImagesDockerTest {
     List<String> missing = new ArrayList<>();
     for (String step : STEPS) {
       try {
-        var config = docker.inspectImageCmd(image(step)).exec().getConfig();
+        var inspected = docker.inspectImageCmd(image(step)).exec();
+        var config = inspected.getConfig();
+        MEASURED.put(step, (inspected.getSize() / 1_000_000) + " MB");
         assertEquals("1001", config.getUser(), step + " must run as user 1001, not root");
         assertTrue(List.of(config.getEnv()).contains("CONTAINER=true"), step + ": CONTAINER=true");
       } catch (com.github.dockerjava.api.exception.NotFoundException e) {
@@ -117,6 +131,7 @@ class StepImagesDockerTest {
     Path state = temp.resolve("state");
     servers = LocalEnvironment.open(Map.of(), state, System.out, true);
     new LauncherContext(Map.of(), state, Clock.systemUTC()).pipeline(servers).migrate();
+    stepEnvironment(); // the secrets are known before any container runs: every log is checked
   }
 
   @BeforeEach
@@ -129,6 +144,20 @@ class StepImagesDockerTest {
     if (servers != null) {
       servers.close();
     }
+    // The measures docs/containers.md reports: size and start-up of every image.
+    MEASURED.forEach((step, measured) -> System.out.println("image " + step + ": " + measured));
+  }
+
+  /** The launcher's variables, with a warehouse password, every secret value remembered. */
+  private static Map<String, String> stepEnvironment() {
+    Map<String, String> env = new java.util.LinkedHashMap<>(servers.variables());
+    env.put("WAREHOUSE_PASSWORD", WAREHOUSE_PASSWORD);
+    for (String key : List.of("AWS_SECRET_ACCESS_KEY", "WAREHOUSE_PASSWORD")) {
+      String value = env.get(key);
+      assertTrue(value != null && value.length() >= 6, key + " must be set for the leak check");
+      SECRETS.add(value);
+    }
+    return env;
   }
 
   /** The engine's unix socket (DOCKER_HOST=unix://... or the default), null for a TCP engine. */
@@ -223,6 +252,14 @@ class StepImagesDockerTest {
               container.getLogs(OutputFrame.OutputType.STDERR),
               millis);
       System.out.printf("%s %s: exit %d in %d ms%n", step, List.of(args), result.exitCode, millis);
+      // The image's user at run time, not only in its configuration: never root.
+      assertEquals(
+          "1001", info.getConfig().getUser(), step + " ran as " + info.getConfig().getUser());
+      for (String secret : SECRETS) {
+        assertTrue(
+            !result.stdout().contains(secret) && !result.stderr().contains(secret),
+            step + " " + List.of(args) + ": a secret passed to the container is in its log");
+      }
       return result;
     }
   }
@@ -255,6 +292,10 @@ class StepImagesDockerTest {
       Run help = run(step, Map.of(), "--help");
       assertEquals(0L, help.exitCode(), step + "\n" + help.all());
       assertTrue(help.stdout().contains("Usage: " + step), step + "\n" + help.all());
+      // Start-up: `docker run ... --help` from start to exit (the JVM starting the step app).
+      assertTrue(help.millis() < 60_000, step + " --help took " + help.millis() + " ms");
+      MEASURED.merge(
+          step, "--help from start to exit " + help.millis() + " ms", (a, b) -> a + ", " + b);
 
       Run bad = run(step, Map.of(), "--no-such-option");
       assertEquals(2L, bad.exitCode(), step + "\n" + bad.all());
@@ -271,7 +312,7 @@ class StepImagesDockerTest {
     PipelineConfig config = servers.config();
     new RawUploader(servers.store(), config.rawBucket(), config.rawPrefix())
         .upload(SampleWeek.generate(Window.isoWeek("2026-W47")));
-    Map<String, String> env = servers.variables();
+    Map<String, String> env = stepEnvironment();
     // transform before any extract of that run: a previous step's output is missing, exit 4.
     Run early =
         run(
@@ -284,6 +325,13 @@ class StepImagesDockerTest {
             "--run-id",
             "no-extract");
     assertEquals(4L, early.exitCode(), early.all());
+    // An unreachable warehouse (nothing listens on port 1): exit 3, one ERROR line, no secret.
+    Map<String, String> unreachable = new java.util.LinkedHashMap<>(env);
+    unreachable.put("WAREHOUSE_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/fitbit");
+    Run refused =
+        run("extract", unreachable, "--activity", "steps", "--week", "2026-W47", "--run-id", "x");
+    assertEquals(3L, refused.exitCode(), refused.all());
+    assertTrue(refused.stderr().contains("ERROR:"), refused.all());
     for (String step : List.of("extract", "transform", "load", "promote")) {
       Run run =
           run(step, env, "--activity", "steps", "--week", "2026-W47", "--run-id", "images-it");
@@ -304,7 +352,7 @@ class StepImagesDockerTest {
                     + "aa:bb:cc:dd:ee:01,Downtown,1763283600,1763287200\n"
                     + "bad line\n")
                 .getBytes(StandardCharsets.UTF_8));
-    Map<String, String> env = servers.variables();
+    Map<String, String> env = stepEnvironment();
     assertSucceededWithJsonLog(
         "ingest", run("ingest", env, "--landing", "--run-id", "images-it-lakehouse"));
     assertSucceededWithJsonLog("silver", run("silver", env, "--run-id", "images-it-lakehouse"));
