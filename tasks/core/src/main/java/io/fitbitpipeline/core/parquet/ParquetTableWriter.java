@@ -151,6 +151,8 @@ public final class ParquetTableWriter implements Closeable {
     private final long[] longs;
     private final double[] doubles;
     private final Object[] objects;
+    private final Object[] lastText;
+    private final Binary[] lastBinary;
 
     Row(List<Column> columns) {
       int n = columns.size();
@@ -161,6 +163,8 @@ public final class ParquetTableWriter implements Closeable {
       longs = new long[n];
       doubles = new double[n];
       objects = new Object[n];
+      lastText = new Object[n];
+      lastBinary = new Binary[n];
       for (int i = 0; i < n; i++) {
         names[i] = columns.get(i).name();
         types[i] = columns.get(i).type();
@@ -185,11 +189,16 @@ public final class ParquetTableWriter implements Closeable {
       }
     }
 
-    private static Binary binary(Object text) {
+    private Binary binary(int index, Object text) {
       if (text instanceof Utf8 utf8) {
         return Binary.fromConstantByteArray(utf8.getBytes(), 0, utf8.getByteLength());
       }
-      return Binary.fromString((String) text);
+      // The same text object row after row (a file's user id) is encoded once.
+      if (text != lastText[index]) {
+        lastText[index] = text;
+        lastBinary[index] = Binary.fromString((String) text);
+      }
+      return lastBinary[index];
     }
 
     void setLong(int index, long value) {
@@ -217,7 +226,7 @@ public final class ParquetTableWriter implements Closeable {
           case BIGINT, TIMESTAMP, TIMESTAMPTZ -> out.addLong(longs[i]);
           case DOUBLE -> out.addDouble(doubles[i]);
           case BOOLEAN -> out.addBoolean(longs[i] != 0);
-          case TEXT -> out.addBinary(binary(objects[i]));
+          case TEXT -> out.addBinary(binary(i, objects[i]));
         }
         out.endField(names[i], i);
       }

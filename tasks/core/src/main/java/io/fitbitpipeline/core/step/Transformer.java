@@ -88,6 +88,12 @@ public final class Transformer {
     Path workDir = Files.createTempDirectory(workRoot, "transform-" + activity.id() + "-");
     DayOfData day = new DayOfData();
     DateBatch batch = null;
+    RawPrefetch prefetch =
+        new RawPrefetch(
+            store,
+            rawBucket,
+            input.files(),
+            message -> log.warn("transform", activity, run, message, Map.of()));
     try {
       int done = 0;
       for (RawFile file : input.files()) {
@@ -97,7 +103,7 @@ public final class Transformer {
           }
           batch = new DateBatch(file.date(), activity, run, workDir);
         }
-        results.add(transformFile(file, activity, run, day, batch, stats));
+        results.add(transformFile(file, done, prefetch, activity, run, day, batch, stats));
         done++;
         if (done % 200 == 0) {
           log.info(
@@ -112,6 +118,7 @@ public final class Transformer {
         staged.addAll(batch.publish(store, lake));
       }
     } finally {
+      prefetch.close();
       if (batch != null) {
         batch.close();
       }
@@ -161,21 +168,27 @@ public final class Transformer {
   }
 
   private FileResult transformFile(
-      RawFile file, Activity activity, RunId run, DayOfData day, DateBatch batch, StepStats stats)
+      RawFile file,
+      int index,
+      RawPrefetch prefetch,
+      Activity activity,
+      RunId run,
+      DayOfData day,
+      DateBatch batch,
+      StepStats stats)
       throws IOException {
     DayValidator.ValidDay valid;
     try {
-      // A transfer that breaks off mid-body is read again from the start (bounded, logged);
-      // parse resets the day first, so a retry starts clean.
+      // Files are fetched a few ahead, several at once (RawPrefetch). A transfer that breaks off
+      // mid-body is read again from the start (bounded, logged); parse resets the day first, so
+      // a retry of a streamed large file starts clean.
       valid =
-          store.read(
-              rawBucket,
-              file.key(),
+          prefetch.read(
+              index,
               in -> {
                 parser.parse(new BufferedInputStream(in, 1 << 16), activity, day);
                 return validator.validate(activity, file.date(), day);
-              },
-              message -> log.warn("transform", activity, run, message, Map.of()));
+              });
     } catch (InvalidFileException e) {
       quarantine(file, activity, run, e.reason());
       return FileResult.quarantined(
