@@ -215,8 +215,21 @@ final class BenchReport {
             + " definition; `./pipeline run` is the launcher end to end on a fresh state folder"
             + " (embedded servers included). Peak RSS is GNU time's figure for the child process"
             + " (for `./pipeline run`: the launcher JVM, not the PostgreSQL server).\n");
-    Files.writeString(docs.resolve("performance.md"), md.toString());
+    // The analysis below the marker is written by people: a new run keeps it.
+    Path page = docs.resolve("performance.md");
+    if (Files.exists(page)) {
+      String old = Files.readString(page);
+      int at = old.indexOf(KEEP_MARKER);
+      if (at >= 0) {
+        md.append('\n').append(old.substring(at));
+      }
+    }
+    Files.writeString(page, md.toString());
   }
+
+  /** Everything from this line on in docs/performance.md survives a rerun of the benchmark. */
+  static final String KEEP_MARKER =
+      "<!-- written by hand from here on; ./pipeline bench keeps it -->";
 
   private String chart() {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
