@@ -286,24 +286,50 @@ public final class FitbitDayParser {
       day.reject(new RejectedPoint(null, raw, "dataset entry is not an object"));
       return;
     }
-    String time = null;
+    // Runs once per point (millions per run): no String is made for a valid point. The time is
+    // read from Jackson's character buffer, and a number's text is only kept while it may still
+    // be needed for a rejected point's raw value.
+    int second = -1;
+    boolean hasTime = false;
+    String badTime = null;
     String rawValue = null;
     String problem = null;
     double value = 0;
     int level = -1;
     int mets = -1;
     boolean hasValue = false;
+    JsonToken valueToken = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken token = p.nextToken();
       switch (name) {
-        case "time" -> time = token == JsonToken.VALUE_STRING ? storable(p.getText()) : rawText(p);
+        case "time" -> {
+          hasTime = true;
+          second =
+              token == JsonToken.VALUE_STRING
+                  ? secondOfDay(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())
+                  : -1;
+          badTime =
+              second < 0
+                  ? (token == JsonToken.VALUE_STRING ? storable(p.getText()) : rawText(p))
+                  : null;
+        }
         case "value" -> {
           hasValue = true;
-          rawValue = rawText(p);
-          if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+          valueToken = token;
+          if (token == JsonToken.VALUE_NUMBER_INT) {
+            value = p.getDoubleValue();
+            // Kept only where the double would not give the text back (huge, or "-0").
+            rawValue =
+                p.getTextLength() > 15 || p.getTextCharacters()[p.getTextOffset()] == '-'
+                    ? p.getText()
+                    : null;
+          } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+            // A decimal's text may differ from its double's (1.50 vs 1.5): kept for rejects.
+            rawValue = p.getText();
             value = p.getDoubleValue();
           } else {
+            rawValue = rawText(p);
             problem = token == JsonToken.VALUE_NULL ? "value is null" : "value is not a number";
           }
         }
@@ -325,9 +351,8 @@ public final class FitbitDayParser {
       }
       p.skipChildren();
     }
-    int second = secondOfDay(time);
     if (second < 0) {
-      problem = time == null ? "time is missing" : "time is not HH:mm:ss";
+      problem = hasTime ? "time is not HH:mm:ss" : "time is missing";
     } else if (!hasValue) {
       problem = "value is missing";
     }
@@ -335,6 +360,11 @@ public final class FitbitDayParser {
       problem = checkValue(activity, value, level, mets);
     }
     if (problem != null) {
+      if (valueToken == JsonToken.VALUE_NUMBER_INT && rawValue == null) {
+        // A short positive integer's text is its value's (JSON has no leading zeros).
+        rawValue = formatValue(value);
+      }
+      String time = second >= 0 ? formatTime(second) : badTime;
       day.reject(new RejectedPoint(time, rawValue, problem));
       return;
     }
@@ -383,21 +413,25 @@ public final class FitbitDayParser {
 
   /** HH:mm:ss to the second of the day, or -1; hand-written because it runs once per point. */
   static int secondOfDay(String time) {
-    if (time == null || time.length() != 8 || time.charAt(2) != ':' || time.charAt(5) != ':') {
+    return time == null ? -1 : secondOfDay(time.toCharArray(), 0, time.length());
+  }
+
+  static int secondOfDay(char[] text, int offset, int length) {
+    if (length != 8 || text[offset + 2] != ':' || text[offset + 5] != ':') {
       return -1;
     }
-    int h = twoDigits(time, 0);
-    int m = twoDigits(time, 3);
-    int s = twoDigits(time, 6);
+    int h = twoDigits(text, offset);
+    int m = twoDigits(text, offset + 3);
+    int s = twoDigits(text, offset + 6);
     if (h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59) {
       return -1;
     }
     return h * 3600 + m * 60 + s;
   }
 
-  private static int twoDigits(String text, int at) {
-    char a = text.charAt(at);
-    char b = text.charAt(at + 1);
+  private static int twoDigits(char[] text, int at) {
+    char a = text[at];
+    char b = text[at + 1];
     if (a < '0' || a > '9' || b < '0' || b > '9') {
       return -1;
     }

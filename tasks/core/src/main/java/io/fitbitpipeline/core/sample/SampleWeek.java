@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
  * A deterministic, realistic week of Fitbit Web API responses for 20 users and all six activities,
@@ -45,29 +46,46 @@ public final class SampleWeek {
 
   /** Object keys relative to the raw prefix, to file content. */
   public static Map<String, byte[]> generate(Window window) {
+    return generate(window, USERS, u -> u >= 19, true);
+  }
+
+  /**
+   * A week of any size (the benchmark's): {@code users} users, those for which {@code secondHeart}
+   * holds with 1-second heart data; without {@code quirks} every file is valid and plain (no
+   * byte-order marks, legacy forms, rejects or broken files), so other tools can convert the same
+   * files and must find the same rows.
+   */
+  public static Map<String, byte[]> generate(
+      Window window, int users, IntPredicate secondHeart, boolean quirks) {
     Map<String, byte[]> files = new TreeMap<>();
-    for (int u = 1; u <= USERS; u++) {
+    for (int u = 1; u <= users; u++) {
       String user = String.format(Locale.ROOT, "user%02d", u);
+      // Quirks are planted by user number; 0 is no user, so without quirks none matches.
+      int q = quirks ? u : 0;
+      boolean seconds = secondHeart.test(u);
       for (int d = 0; d < window.days(); d++) {
         LocalDate date = window.from().plusDays(d);
         boolean lastDay = d == window.days() - 1;
         Random random = new Random(31L * u + 7919L * date.toEpochDay());
-        DayPlan plan = new DayPlan(random, u == 6 && lastDay ? 14 * 60 : 1440);
+        DayPlan plan = new DayPlan(random, q == 6 && lastDay ? 14 * 60 : 1440);
         for (Activity activity : Activity.values()) {
-          String json = render(activity, user, u, d, date, plan, random);
+          String json = render(activity, user, q, d, date, plan, random, seconds);
           byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-          if (u == 3) {
+          if (q == 3) {
             byte[] withBom = new byte[bytes.length + 3];
             System.arraycopy(BOM, 0, withBom, 0, 3);
             System.arraycopy(bytes, 0, withBom, 3, bytes.length);
             bytes = withBom;
           }
-          if (u == 9 && d == 4 && activity == Activity.HEART_RATE) {
+          if (q == 9 && d == 4 && activity == Activity.HEART_RATE) {
             bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2);
           }
           files.put(user + "/" + date + "/" + activity.id() + ".json", bytes);
         }
       }
+    }
+    if (!quirks) {
+      return files;
     }
     LocalDate first = window.from();
     String steps = new String(files.get("user01/" + first + "/steps.json"), StandardCharsets.UTF_8);
@@ -110,7 +128,14 @@ public final class SampleWeek {
   }
 
   private static String render(
-      Activity activity, String user, int u, int d, LocalDate date, DayPlan plan, Random random) {
+      Activity activity,
+      String user,
+      int u,
+      int d,
+      LocalDate date,
+      DayPlan plan,
+      Random random,
+      boolean seconds) {
     if (activity == Activity.STEPS && u == 8 && d == 3) {
       return "{\"errors\":[{\"errorType\":\"system\",\"fieldName\":\"n/a\","
           + "\"message\":\"Too Many Requests\"}],\"success\":false}";
@@ -119,7 +144,7 @@ public final class SampleWeek {
       return activitySeries(Activity.STEPS, date, plan, u, d);
     }
     if (activity == Activity.HEART_RATE) {
-      return heart(date, plan, u, d, random);
+      return heart(date, plan, u, d, random, seconds);
     }
     String json = activitySeries(activity, date, plan, u, d);
     if (activity == Activity.DISTANCE && u == 11 && d == 0) {
@@ -190,9 +215,9 @@ public final class SampleWeek {
         + "],\"datasetInterval\":1,\"datasetType\":\"minute\"}}";
   }
 
-  private static String heart(LocalDate date, DayPlan plan, int u, int d, Random random) {
+  private static String heart(
+      LocalDate date, DayPlan plan, int u, int d, Random random, boolean seconds) {
     StringBuilder points = new StringBuilder();
-    boolean seconds = u >= 19;
     boolean noData = u == 14 && d == 1;
     int[] zoneMinutes = new int[4];
     int[] bounds = {30, 94, 132, 160, 220};

@@ -20,7 +20,7 @@ import java.util.Map;
  * The Parquet writers of one date partition: a table's file is opened on its first row, and all are
  * closed and uploaded to the lake together when the transform moves on to the next date.
  */
-final class DateBatch implements AutoCloseable {
+final class DateBatch implements TableWriters, AutoCloseable {
   private final LocalDate date;
   private final Activity activity;
   private final RunId run;
@@ -38,7 +38,8 @@ final class DateBatch implements AutoCloseable {
     return date;
   }
 
-  ParquetTableWriter writer(WarehouseTable table) throws IOException {
+  @Override
+  public ParquetTableWriter writer(WarehouseTable table) throws IOException {
     ParquetTableWriter writer = writers.get(table.name());
     if (writer == null) {
       Path file = workDir.resolve(table.name() + "-" + date + ".parquet");

@@ -1,21 +1,15 @@
 package io.fitbitpipeline.core.step;
 
 import io.fitbitpipeline.core.activity.Activity;
-import io.fitbitpipeline.core.activity.ValueKind;
-import io.fitbitpipeline.core.format.DailySummary;
 import io.fitbitpipeline.core.format.DayOfData;
 import io.fitbitpipeline.core.format.DayValidator;
-import io.fitbitpipeline.core.format.HeartRateZone;
 import io.fitbitpipeline.core.format.InvalidFileException;
 import io.fitbitpipeline.core.format.RawDayReader;
-import io.fitbitpipeline.core.format.RejectedPoint;
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.LoadManifest;
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.RawFile;
 import io.fitbitpipeline.core.lake.StagedFile;
-import io.fitbitpipeline.core.parquet.ParquetTableWriter;
-import io.fitbitpipeline.core.parquet.TableSchemas;
 import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.PipelineRuns;
 import io.fitbitpipeline.core.run.RunId;
@@ -49,6 +43,7 @@ public final class Transformer {
   private final PipelineRuns runs;
   private final EventLog log;
   private final Path workRoot;
+  private final DayRows rows = new DayRows();
 
   public Transformer(
       ObjectStore store,
@@ -90,6 +85,12 @@ public final class Transformer {
     Path workDir = Files.createTempDirectory(workRoot, "transform-" + activity.id() + "-");
     DayOfData day = new DayOfData();
     DateBatch batch = null;
+    RawPrefetch prefetch =
+        new RawPrefetch(
+            store,
+            rawBucket,
+            input.files(),
+            message -> log.warn("transform", activity, run, message, Map.of()));
     try {
       int done = 0;
       for (RawFile file : input.files()) {
@@ -99,7 +100,7 @@ public final class Transformer {
           }
           batch = new DateBatch(file.date(), activity, run, workDir);
         }
-        results.add(transformFile(file, activity, run, day, batch, stats));
+        results.add(transformFile(file, done, prefetch, activity, run, day, batch, stats));
         done++;
         if (done % 200 == 0) {
           log.info(
@@ -114,6 +115,7 @@ public final class Transformer {
         staged.addAll(batch.publish(store, lake));
       }
     } finally {
+      prefetch.close();
       if (batch != null) {
         batch.close();
       }
@@ -163,18 +165,21 @@ public final class Transformer {
   }
 
   private FileResult transformFile(
-      RawFile file, Activity activity, RunId run, DayOfData day, DateBatch batch, StepStats stats)
+      RawFile file,
+      int index,
+      RawPrefetch prefetch,
+      Activity activity,
+      RunId run,
+      DayOfData day,
+      DateBatch batch,
+      StepStats stats)
       throws IOException {
     DayValidator.ValidDay valid;
     try {
-      // A transfer that breaks off mid-body is read again from the start (bounded, logged);
-      // parse resets the day first, so a retry starts clean.
-      valid =
-          store.read(
-              rawBucket,
-              file.key(),
-              in -> reader.read(in, activity, file.date(), day),
-              message -> log.warn("transform", activity, run, message, Map.of()));
+      // Files are fetched a few ahead, several at once (RawPrefetch). A transfer that breaks off
+      // mid-body is read again from the start (bounded, logged); parse resets the day first, so
+      // a retry of a streamed large file starts clean.
+      valid = prefetch.read(index, in -> reader.read(in, activity, file.date(), day));
     } catch (InvalidFileException e) {
       quarantine(file.key(), file.etag(), activity, run, e.reason());
       return FileResult.quarantined(
@@ -184,9 +189,7 @@ public final class Transformer {
       // again. The message names the object, because the run's summary shows only the message.
       throw new IOException(file.key() + ": " + e.getMessage(), e);
     }
-    long written = writeIntraday(file, activity, day, batch);
-    writeDaily(file, activity, valid, batch);
-    writeRejected(file, activity, run, day, batch);
+    long written = rows.write(file, activity, run, day, valid, batch);
     stats.pointsRead += day.pointsRead();
     stats.rowsWritten += written;
     stats.pointsRejected += day.rejected().size();
@@ -206,94 +209,6 @@ public final class Transformer {
         day.rejected().size(),
         day.duplicates(),
         valid.flags());
-  }
-
-  private long writeIntraday(RawFile file, Activity activity, DayOfData day, DateBatch batch)
-      throws IOException {
-    if (day.pointCount() == 0) {
-      return 0;
-    }
-    ParquetTableWriter writer = batch.writer(Tables.intraday(activity));
-    boolean integer = activity.intradayKind() == ValueKind.INTEGER;
-    long rows = 0;
-    for (int s = day.nextPoint(0); s >= 0; s = day.nextPoint(s + 1)) {
-      double value = day.value(s);
-      writer
-          .set(0, file.userId())
-          .set(1, TableSchemas.localMicros(file.date(), s))
-          .set(2, integer ? (Object) (int) value : (Object) value);
-      if (activity.hasLevelAndMets()) {
-        writer.set(3, day.level(s) < 0 ? null : day.level(s));
-        // METs arrive as METs x 10; the warehouse holds METs.
-        writer.set(4, day.mets(s) < 0 ? null : day.mets(s) / 10.0);
-      }
-      writer.write();
-      rows++;
-    }
-    return rows;
-  }
-
-  private void writeDaily(
-      RawFile file, Activity activity, DayValidator.ValidDay valid, DateBatch batch)
-      throws IOException {
-    DailySummary summary = valid.summary();
-    if (summary == null) {
-      return;
-    }
-    int epochDay = (int) file.date().toEpochDay();
-    List<WarehouseTable> daily = Tables.daily(activity);
-    if (!activity.hasHeartRateZones()) {
-      batch
-          .writer(daily.get(0))
-          .set(0, file.userId())
-          .set(1, epochDay)
-          .set(2, valid.dailyValue())
-          .write();
-      return;
-    }
-    batch
-        .writer(daily.get(0))
-        .set(0, file.userId())
-        .set(1, epochDay)
-        .set(2, summary.restingHeartRate())
-        .write();
-    // A custom zone may reuse a standard name; the key is (user, date, zone), so the last wins.
-    Map<String, HeartRateZone> zones = new LinkedHashMap<>();
-    summary.zones().forEach(z -> zones.put(z.name(), z));
-    ParquetTableWriter writer = batch.writer(daily.get(1));
-    for (HeartRateZone zone : zones.values()) {
-      writer
-          .set(0, file.userId())
-          .set(1, epochDay)
-          .set(2, zone.name())
-          .set(3, zone.minBpm())
-          .set(4, zone.maxBpm())
-          .set(5, zone.minutes())
-          .set(6, zone.caloriesOut())
-          .write();
-    }
-  }
-
-  private void writeRejected(
-      RawFile file, Activity activity, RunId run, DayOfData day, DateBatch batch)
-      throws IOException {
-    if (day.rejected().isEmpty()) {
-      return;
-    }
-    ParquetTableWriter writer = batch.writer(Tables.REJECTED_POINTS);
-    int epochDay = (int) file.date().toEpochDay();
-    for (RejectedPoint point : day.rejected()) {
-      writer
-          .set(0, file.key())
-          .set(1, activity.id())
-          .set(2, file.userId())
-          .set(3, epochDay)
-          .set(4, point.rawTime())
-          .set(5, point.rawValue())
-          .set(6, point.reason())
-          .set(7, run.value())
-          .write();
-    }
   }
 
   /**

@@ -1,0 +1,84 @@
+package io.fitbitpipeline.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import io.fitbitpipeline.core.activity.Activity;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One measured child JVM: {@code passes} passes of one kind over the week, each timed, so the first
+ * pass is a fresh JVM's and the later ones are warm. Prints "PASS i seconds" lines and the last
+ * pass's "RESULT activity rows sum" lines for the parent to parse.
+ *
+ * <p>Usage: BenchPass core|duckdb|tokenize THREADS WEEK_DIR OUT_DIR PASSES
+ */
+public final class BenchPass {
+  private BenchPass() {}
+
+  public static void main(String[] args) throws Exception {
+    String kind = args[0];
+    int threads = Integer.parseInt(args[1]);
+    Path weekDir = Path.of(args[2]);
+    Path out = Path.of(args[3]);
+    int passes = Integer.parseInt(args[4]);
+    BenchWeek week = new BenchWeek(weekDir, null, 0);
+    Map<Activity, List<Path>> files = new LinkedHashMap<>();
+    for (Activity activity : Activity.values()) {
+      files.put(activity, week.files(activity));
+    }
+    Map<Activity, double[]> result = Map.of();
+    for (int pass = 1; pass <= passes; pass++) {
+      Path passOut = out.resolve("pass" + pass);
+      long start = System.nanoTime();
+      switch (kind) {
+        case "core" -> {
+          LocalTransform.Totals totals = LocalTransform.run(files, passOut, threads);
+          Map<Activity, double[]> r = new LinkedHashMap<>();
+          totals
+              .rows()
+              .forEach((a, rows) -> r.put(a, new double[] {rows[0], totals.sums().get(a)[0]}));
+          result = r;
+        }
+        case "duckdb" -> result = DuckDbConversion.run(weekDir, passOut, threads);
+        case "tokenize" -> result = tokenize(files);
+        default -> throw new IllegalArgumentException("unknown pass kind " + kind);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(java.util.Locale.ROOT, "PASS %d %.4f%n", pass, seconds);
+      if (pass < passes) {
+        Bench.deleteTree(passOut);
+      }
+    }
+    result.forEach(
+        (a, r) ->
+            System.out.printf(
+                java.util.Locale.ROOT, "RESULT %s %d %.6f%n", a.id(), (long) r[0], r[1]));
+    System.out.flush();
+  }
+
+  /** The ceiling: every token of every file read by Jackson, nothing done with it. */
+  private static Map<Activity, double[]> tokenize(Map<Activity, List<Path>> files)
+      throws Exception {
+    JsonFactory factory = new JsonFactory();
+    Map<Activity, double[]> tokens = new LinkedHashMap<>();
+    for (Map.Entry<Activity, List<Path>> entry : files.entrySet()) {
+      long count = 0;
+      for (Path file : entry.getValue()) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            JsonParser p = factory.createParser(in)) {
+          while (p.nextToken() != null) {
+            count++;
+          }
+        }
+      }
+      tokens.put(entry.getKey(), new double[] {count, 0});
+    }
+    return tokens;
+  }
+}

@@ -1,0 +1,94 @@
+package io.fitbitpipeline.core.step;
+
+import io.fitbitpipeline.core.lake.ObjectStore;
+import io.fitbitpipeline.core.lake.RawFile;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Reads a transform's raw files a few ahead of the one being parsed, several at once, so S3's
+ * per-request latency is paid in parallel instead of file after file. Bounded: at most {@link
+ * #AHEAD} files in flight or waiting, each at most {@link #MAX_BYTES} (larger files are streamed
+ * when their turn comes, as before), so memory stays small whatever the input. Each read keeps the
+ * store's retry of broken-off transfers.
+ */
+final class RawPrefetch implements AutoCloseable {
+  static final int AHEAD = 8;
+  static final long MAX_BYTES = 4L * 1024 * 1024;
+  private static final int THREADS = 4;
+
+  private final ObjectStore store;
+  private final String bucket;
+  private final List<RawFile> files;
+  private final Consumer<String> onRetry;
+  private final Future<?>[] pending;
+  private final ExecutorService pool;
+  private int submitted;
+
+  RawPrefetch(ObjectStore store, String bucket, List<RawFile> files, Consumer<String> onRetry) {
+    this.store = store;
+    this.bucket = bucket;
+    this.files = files;
+    this.onRetry = onRetry;
+    this.pending = new Future<?>[files.size()];
+    this.pool =
+        Executors.newFixedThreadPool(
+            THREADS,
+            r -> {
+              Thread t = new Thread(r, "raw-prefetch");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Reads file {@code index} of the list with {@code reader}; call in list order. */
+  <T, E extends Exception> T read(int index, ObjectStore.Reader<T, E> reader)
+      throws IOException, E {
+    while (submitted < files.size() && submitted <= index + AHEAD) {
+      RawFile file = files.get(submitted);
+      if (file.size() <= MAX_BYTES) {
+        pending[submitted] =
+            pool.submit(() -> store.read(bucket, file.key(), in -> in.readAllBytes(), onRetry));
+      }
+      submitted++;
+    }
+    Future<?> future = pending[index];
+    pending[index] = null;
+    if (future == null) {
+      return store.read(bucket, files.get(index).key(), reader, onRetry);
+    }
+    byte[] content;
+    try {
+      content = (byte[]) future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading " + files.get(index).key(), e);
+    } catch (ExecutionException e) {
+      // The same failure the direct read would have raised, in the caller's thread.
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof UncheckedIOException unchecked) {
+        throw unchecked.getCause();
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException(cause);
+    }
+    return reader.read(new ByteArrayInputStream(content));
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
