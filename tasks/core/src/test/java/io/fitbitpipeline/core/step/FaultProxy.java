@@ -1,4 +1,4 @@
-package io.fitbitpipeline.launcher;
+package io.fitbitpipeline.core.step;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,19 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fault-injecting TCP proxy in front of a real S3-API server (the generalisation of core's
- * CuttingProxy). For every GET it asks its {@link Plan} what to do with the n-th request for that
- * path: pass it, answer 500 InternalError or 503 SlowDown itself (the upstream never sees it), let
- * the upstream answer but cut the connection after some bytes of the body (alternately a TCP reset
- * and an orderly close), or hold the answer back for a while. Requests with a body (PUT, POST) pass
- * untouched, and so does everything after a chunked upload on its connection. HTTP/1.1 clients send
- * one request at a time per connection, so a request head read whole names the response that
- * follows; request bodies are passed on by their Content-Length, so a pooled connection that
- * carried an upload is still watched.
+ * A fault-injecting TCP proxy in front of a real S3-API server, shared by core's tests and the
+ * launcher's fault suite (through core's test jar). For every GET it asks its {@link Plan} what to
+ * do with the n-th request for that path: pass it, answer 500 InternalError or 503 SlowDown itself
+ * (the upstream never sees it), let the upstream answer but cut the connection after some bytes of
+ * the body (alternately a TCP reset and an orderly close), or hold the answer back for a while.
+ * Requests with a body (PUT, POST) pass untouched, and so does everything after a chunked upload on
+ * its connection. HTTP/1.1 clients send one request at a time per connection, so a request head
+ * read whole names the response that follows; request bodies are passed on by their Content-Length,
+ * so a pooled connection that carried an upload is still watched.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
   /** What happens to one request. */
-  enum Fault {
+  public enum Fault {
     PASS,
     INTERNAL_ERROR,
     SLOW_DOWN,
@@ -36,7 +36,7 @@ final class FaultProxy implements AutoCloseable {
   }
 
   /** Decides the fault of the {@code attempt}-th GET (1-based) of {@code path} (no query). */
-  interface Plan {
+  public interface Plan {
     Fault fault(String path, int attempt);
   }
 
@@ -48,7 +48,7 @@ final class FaultProxy implements AutoCloseable {
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private final Map<Fault, AtomicInteger> injected = new ConcurrentHashMap<>();
 
-  FaultProxy(URI upstream, Plan plan, int cutAfter, long slowMillis) throws IOException {
+  public FaultProxy(URI upstream, Plan plan, int cutAfter, long slowMillis) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.upstream = new InetSocketAddress(upstream.getHost(), upstream.getPort());
     this.plan = plan;
@@ -57,12 +57,12 @@ final class FaultProxy implements AutoCloseable {
     start(this::accept, "fault-proxy");
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getLocalPort());
   }
 
   /** How often each fault was injected. */
-  int injected(Fault fault) {
+  public int injected(Fault fault) {
     AtomicInteger n = injected.get(fault);
     return n == null ? 0 : n.get();
   }
