@@ -11,9 +11,12 @@ import hmac
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
@@ -170,6 +173,18 @@ class Stack:
                 parts.append(path.read_text(errors="replace")[-chars:])
         return "\n".join(parts)
 
+    def create_topics(self, partitions: dict[str, int]) -> None:
+        """Creates the topics (name -> partitions) on the stack's broker and waits for them."""
+        from confluent_kafka.admin import AdminClient, NewTopic
+
+        admin = AdminClient({"bootstrap.servers": self.env["KAFKA_BOOTSTRAP_SERVERS"]})
+        futures = admin.create_topics(
+            [NewTopic(name, num_partitions=n, replication_factor=1) for name, n in partitions.items()]
+        )
+        for future in futures.values():
+            future.result(timeout=60)
+        del admin, futures  # no client left to reconnect while the broker stops
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -179,6 +194,16 @@ class Stack:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=30)
         self.log.close()
+
+
+def work_folder(prefix: str) -> Iterator[Path]:
+    """A module's work folder for its stacks, removed afterwards. PostgreSQL runs as user
+    postgres (we may be root), so the folder must be traversable by others, which pytest's private
+    tmp_path is not."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def use_stack_in_airflow(env: dict[str, str], monkeypatch, step_env_keys=None) -> dict[str, str]:

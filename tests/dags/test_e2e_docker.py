@@ -21,15 +21,12 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from conftest import DAG_ID, LAKEHOUSE_DAG_ID, load_dag
 from dagrun_helpers import fast_retries, rendered_fields, run_dag, xcom
-from e2e_stack import Stack, use_stack_in_airflow
+from e2e_stack import Stack, use_stack_in_airflow, work_folder
 from fitbit_pipeline import BATCH_STEPS, LAKEHOUSE_STEPS, REPORT_STEP, config
 
 if os.environ.get("FITBIT_E2E_DOCKER") != "1":
@@ -91,28 +88,16 @@ PROFILE = {
 
 @pytest.fixture(scope="module")
 def workdir():
-    """Work folder of the stack; PostgreSQL runs as user postgres, so it must be traversable."""
-    path = Path(tempfile.mkdtemp(prefix="fitbit-airflow-docker-"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+    yield from work_folder("fitbit-airflow-docker-")
 
 
 @pytest.fixture(scope="module")
 def stack(workdir):
     """`pipeline serve` (S3, PostgreSQL, Kafka), the sample week seeded, the topics created."""
-    from confluent_kafka.admin import AdminClient, NewTopic
-
     stack = Stack(workdir, "docker", require=("WAREHOUSE_JDBC_URL", "KAFKA_BOOTSTRAP_SERVERS"))
     try:
         stack.run("seed", "--week", SAMPLE_WEEK)
-        admin = AdminClient({"bootstrap.servers": stack.env["KAFKA_BOOTSTRAP_SERVERS"]})
-        futures = admin.create_topics(
-            [NewTopic(t, num_partitions=1, replication_factor=1) for t in TOPICS.values()]
-        )
-        for future in futures.values():
-            future.result(timeout=60)
-        del admin, futures
+        stack.create_topics({t: 1 for t in TOPICS.values()})
         yield stack
     finally:
         stack.stop()

@@ -21,16 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from conftest import LAKEHOUSE_DAG_ID, REPO, load_dag
 from dagrun_helpers import fast_retries, rendered_fields, run_dag, xcom
-from e2e_stack import PIPELINE, Stack, use_stack_in_airflow
+from e2e_stack import PIPELINE, Stack, use_stack_in_airflow, work_folder
 from fitbit_pipeline import LAKEHOUSE_STEPS
 
 JARS = [REPO / "tasks" / step / "target" / "quarkus-app" / "quarkus-run.jar" for step in LAKEHOUSE_STEPS]
@@ -114,27 +111,15 @@ LATE_READING = ("bpm", 0, str(DEVICE), _bpm(START + 2900, 140.0))
 # --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def workdir():
-    """Work folder of the stack; PostgreSQL runs as user postgres, so it must be traversable."""
-    path = Path(tempfile.mkdtemp(prefix="fitbit-airflow-lakehouse-"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+    yield from work_folder("fitbit-airflow-lakehouse-")
 
 
 @pytest.fixture(scope="module")
 def stack(workdir):
     """`pipeline serve` with its Kafka broker; the topics created with their partitions."""
-    from confluent_kafka.admin import AdminClient, NewTopic
-
     stack = Stack(workdir, "lakehouse", require=("WAREHOUSE_JDBC_URL", "KAFKA_BOOTSTRAP_SERVERS"))
     try:
-        admin = AdminClient({"bootstrap.servers": stack.env["KAFKA_BOOTSTRAP_SERVERS"]})
-        futures = admin.create_topics(
-            [NewTopic(TOPICS[t], num_partitions=PARTITIONS[t], replication_factor=1) for t in TOPICS]
-        )
-        for future in futures.values():
-            future.result(timeout=60)
-        del admin, futures  # no client left to reconnect while the broker stops
+        stack.create_topics({TOPICS[t]: PARTITIONS[t] for t in TOPICS})
         yield stack
     finally:
         stack.stop()

@@ -17,15 +17,12 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from conftest import DAG_ID, REPO, load_dag
 from dagrun_helpers import fast_retries, rendered_fields, run_dag, xcom
-from e2e_stack import PIPELINE, Stack, use_stack_in_airflow
+from e2e_stack import PIPELINE, Stack, use_stack_in_airflow, work_folder
 from fitbit_pipeline import ACTIVITIES, config
 
 SAMPLE_WEEK = "2026-W47"
@@ -106,12 +103,7 @@ def snapshot(stack: Stack) -> dict[str, tuple[int, str, int]]:
 # --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def workdir():
-    """Work folder of the stacks. PostgreSQL runs as user postgres (we may be root), so the
-    folder must be traversable by others, which pytest's private tmp_path is not."""
-    path = Path(tempfile.mkdtemp(prefix="fitbit-airflow-e2e-"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+    yield from work_folder("fitbit-airflow-e2e-")
 
 
 @pytest.fixture(scope="module")
