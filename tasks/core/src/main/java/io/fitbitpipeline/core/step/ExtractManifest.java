@@ -20,5 +20,11 @@ public record ExtractManifest(
 
   /** A key that breaks the layout; user and date are null where the key has none readable. */
   public record QuarantinedKey(
-      String key, String etag, String userId, LocalDate date, String reason) {}
+      String key, String etag, String userId, LocalDate date, String reason) {
+
+    /** A file whose key we read, refused for {@code reason} before its content is parsed. */
+    static QuarantinedKey of(RawFile file, String reason) {
+      return new QuarantinedKey(file.key(), file.etag(), file.userId(), file.date(), reason);
+    }
+  }
 }

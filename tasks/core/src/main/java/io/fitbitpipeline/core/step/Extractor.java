@@ -117,11 +117,8 @@ public final class Extractor {
             } else if (file.size() > maxFileBytes) {
               // Never downloaded: the listing's size is enough to refuse it.
               quarantined.add(
-                  new ExtractManifest.QuarantinedKey(
-                      file.key(),
-                      file.etag(),
-                      file.userId(),
-                      file.date(),
+                  ExtractManifest.QuarantinedKey.of(
+                      file,
                       "file is "
                           + file.size()
                           + " bytes, more than "
@@ -166,12 +163,8 @@ public final class Extractor {
       if (!RawLayout.namedById(file) && winner != null) {
         it.remove();
         quarantined.add(
-            new ExtractManifest.QuarantinedKey(
-                file.key(),
-                file.etag(),
-                file.userId(),
-                file.date(),
-                "another file holds the same user-day: " + winner));
+            ExtractManifest.QuarantinedKey.of(
+                file, "another file holds the same user-day: " + winner));
       }
     }
     // By date, so transform finishes one date partition before it opens the next.
