@@ -46,7 +46,7 @@ fail() {
   status=1
 }
 
-# shellcheck disable=SC2317 # called by the EXIT trap
+# shellcheck disable=SC2317,SC2329 # called by the EXIT trap
 cleanup() {
   "${compose[@]}" down -v --remove-orphans > "$work/down.log" 2>&1 || fail "docker compose down failed: $(tail -n 3 "$work/down.log")"
   left="$(/usr/bin/docker ps -a --filter label=com.docker.compose.project=fitbit-it -q; /usr/bin/docker volume ls -q --filter label=com.docker.compose.project=fitbit-it)"
