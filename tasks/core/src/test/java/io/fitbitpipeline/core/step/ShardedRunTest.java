@@ -11,6 +11,7 @@ import io.fitbitpipeline.core.config.S3Clients;
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.S3ObjectStore;
+import io.fitbitpipeline.core.report.ReportData;
 import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.RunId;
 import io.fitbitpipeline.core.run.Shard;
@@ -103,6 +104,7 @@ class ShardedRunTest {
     }
     pipeline.promoter().run(Arrays.asList(Activity.values()), WINDOW, new RunId("whole"));
     Map<String, String> unsharded = warehouse();
+    List<String> unshardedReport = reportCounts("whole");
     assertTrue(count("SELECT COUNT(*) FROM fitbit.heart_rate_intraday") > 0);
 
     emptyWarehouse();
@@ -120,6 +122,8 @@ class ShardedRunTest {
     assertEquals(0, runner.run(StepName.PROMOTE, options(promote), false));
 
     assertEquals(unsharded, warehouse(), "3 shards give exactly the unsharded warehouse");
+    // The run report adds the shards' transform rows up to the unsharded run's figures.
+    assertEquals(unshardedReport, reportCounts("sharded"));
     // Each shard did part of the work: every shard's users are its own, and none is empty.
     Set<String> seen = new TreeSet<>();
     for (Shard shard : Shard.all(SHARDS)) {
@@ -192,6 +196,28 @@ class ShardedRunTest {
         2, runner.run(StepName.EXTRACT, options(args(Activity.STEPS, "--shard", "4/3")), false));
     assertTrue(
         err.toString().contains("shard index must be between 1 and 3, got 4"), err.toString());
+  }
+
+  /** The run report's per-activity counts (files, points, rows, rejects, duplicates, status). */
+  private List<String> reportCounts(String run) throws Exception {
+    try (Connection c = pipeline.warehouse().connect()) {
+      return ReportData.read(c, new RunId(run), WINDOW).activities().stream()
+          .map(
+              a ->
+                  String.join(
+                      " ",
+                      a.activity(),
+                      "" + a.filesSeen(),
+                      "" + a.filesLoaded(),
+                      "" + a.filesSkipped(),
+                      "" + a.filesQuarantined(),
+                      "" + a.pointsRead(),
+                      "" + a.rows(),
+                      "" + a.rejected(),
+                      "" + a.duplicates(),
+                      a.status().endsWith(" succeeded") ? "succeeded" : a.status()))
+          .toList();
+    }
   }
 
   private StepRunner runner(ByteArrayOutputStream err) {
