@@ -14,6 +14,13 @@ the built jars (``fitbit_task_mode`` = local). See docs/airflow.md.
 
 Manual runs take params: a week (or from/to dates), the activities, an optional user list, and
 a dry-run flag. Groups of activities that are not selected are skipped; promote still runs.
+
+Scale-out: the users are split into N shards (param ``shards``, else Variable ``fitbit_shards``,
+else 1) by a stable hash of the user id. The first task, ``shards``, lists them ("1/N" ..
+"N/N"); each group's extract and transform are mapped over that list (dynamic task mapping), so
+N instances of each run in parallel on any workers; load then stages every shard of its activity
+in one transaction (``--shards N``), and promote checks that every shard of every activity was
+transformed before it moves anything. With N = 1 the commands are exactly the unsharded ones.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from fitbit_pipeline.steps import RUN_ID, TEMPLATE_FILTERS, TEMPLATE_MACROS, Fit
 
 WINDOW = "{{ fitbit_window(params, data_interval_start) }}"
 DRY_RUN = "{{ ' --dry-run' if params.dry_run else '' }}"
+SHARDS = "{{ fitbit_shards_args(params) }}"
 
 DEADLINE_AFTER_QUEUED = timedelta(hours=6)
 
@@ -82,6 +90,7 @@ with DAG(
         **TEMPLATE_MACROS,
         "fitbit_window": config.window_args,
         "fitbit_activity_args": config.activity_args,
+        "fitbit_shards_args": config.shards_args,
     },
     user_defined_filters=TEMPLATE_FILTERS,
     params={
@@ -123,6 +132,15 @@ with DAG(
             title="Users",
             description="Only these Fitbit user ids (passed as FITBIT_USERS). Empty: all users.",
         ),
+        "shards": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            maximum=config.MAX_SHARDS,
+            title="User shards",
+            description="Split the users into this many shards, extracted and transformed in parallel."
+            " Empty: Variable fitbit_shards, else 1.",
+        ),
         "dry_run": Param(
             False,
             type="boolean",
@@ -133,6 +151,13 @@ with DAG(
     tags=["fitbit", "weekly"],
     doc_md=__doc__,
 ) as dag:
+
+    @task(execution_timeout=timedelta(minutes=5))
+    def shards(params: dict | None = None) -> list[str]:
+        """The run's user shards, "1/N" .. "N/N": what extract and transform are mapped over."""
+        return config.shard_list(params or {})
+
+    shard_list = shards()
     loads = []
     for activity in ACTIVITIES:
         with TaskGroup(group_id=activity) as group:
@@ -143,20 +168,21 @@ with DAG(
                 ignore_downstream_trigger_rules=False,  # skip this group only, not promote
                 execution_timeout=timedelta(minutes=5),
             )
-            extract = FitbitStepOperator(
+            # One task instance per shard (dynamic task mapping); one in all when unsharded.
+            extract = FitbitStepOperator.partial(
                 task_id="extract",
                 step="extract",
                 command=f"--activity {activity} {WINDOW} {RUN_ID}{DRY_RUN}",
-            )
-            transform = FitbitStepOperator(
+            ).expand(shard=shard_list)
+            transform = FitbitStepOperator.partial(
                 task_id="transform",
                 step="transform",
                 command=f"--activity {activity} {WINDOW} {RUN_ID}",
-            )
+            ).expand(shard=shard_list)
             load = FitbitStepOperator(
                 task_id="load",
                 step="load",
-                command=f"--activity {activity} {WINDOW} {RUN_ID}",
+                command=f"--activity {activity} {WINDOW} {RUN_ID}{SHARDS}",
             )
             selected >> extract >> transform >> load
         loads.append(load)
@@ -164,7 +190,7 @@ with DAG(
     promote = FitbitStepOperator(
         task_id="promote",
         step="promote",
-        command=f"{{{{ fitbit_activity_args(params) }}}} {WINDOW} {RUN_ID}",
+        command=f"{{{{ fitbit_activity_args(params) }}}} {WINDOW} {RUN_ID}{SHARDS}",
         trigger_rule=TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS,  # skipped groups yes, failed no
         execution_timeout=timedelta(minutes=30),
     )

@@ -33,7 +33,11 @@ SETTINGS = {
     "fitbit_pipeline_env": "FITBIT_PIPELINE_ENV",  # JSON step environment (Terraform output)
     "fitbit_step_env": "FITBIT_STEP_ENV",  # JSON object of extra non-secret step environment
     "fitbit_alert_notifier": "FITBIT_ALERT_NOTIFIER",  # JSON, see alerts.py
+    "fitbit_shards": "FITBIT_SHARDS",  # weekly DAG: user shards per activity (default 1)
 }
+
+# The steps' limit (Shard.MAX_COUNT in tasks/core).
+MAX_SHARDS = 1024
 
 TASK_MODES = ("docker", "local")
 
@@ -187,6 +191,39 @@ def window_args(params: dict, data_interval_start: dt.datetime | None) -> str:
 def activity_args(params: dict) -> str:
     """Template macro ``fitbit_activity_args``: ``--activity A`` for each selected activity."""
     return " ".join(f"--activity {a}" for a in selected_activities(params))
+
+
+def shard_count(params: dict) -> int:
+    """The run's user shards: param ``shards``, else Variable ``fitbit_shards``, else 1."""
+    value = params.get("shards")
+    if value is None:
+        value = setting("fitbit_shards", "1")
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"shards must be a whole number from 1 to {MAX_SHARDS}, not {value!r}") from None
+    if not 1 <= count <= MAX_SHARDS:
+        raise ValueError(f"shards must be a whole number from 1 to {MAX_SHARDS}, not {value!r}")
+    return count
+
+
+def shard_list(params: dict) -> list[str]:
+    """The shards extract and transform fan out over: ["1/n", ..., "n/n"] (["1/1"]: unsharded)."""
+    count = shard_count(params)
+    return [f"{i}/{count}" for i in range(1, count + 1)]
+
+
+def shard_arg(shard: str | None) -> str:
+    """``--shard i/n`` for one shard of extract or transform; nothing for the whole run (1/1)."""
+    if not shard or shard.split("/")[-1] == "1":
+        return ""
+    return f" --shard {shard}"
+
+
+def shards_args(params: dict) -> str:
+    """Template macro ``fitbit_shards_args``: `` --shards N`` for load and promote when N > 1."""
+    count = shard_count(params)
+    return "" if count == 1 else f" --shards {count}"
 
 
 def selected_activities(params: dict) -> list[str]:

@@ -55,11 +55,22 @@ class FitbitStepOperator(DockerOperator):
 
     ``source`` (lakehouse ingest tasks): the task runs only when that source is among the run's
     ``sources`` param, and is skipped otherwise.
+
+    ``shard`` (weekly extract and transform, mapped with ``.expand(shard=...)``): "i/n", appended
+    to the command as ``--shard i/n``; "1/1" (one shard, the default) appends nothing.
     """
 
     ui_color = "#d7ecfb"
 
-    def __init__(self, *, step: str, command: str, source: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        step: str,
+        command: str,
+        source: str | None = None,
+        shard: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         if step not in STEPS:
             raise ValueError(f"step must be one of {STEPS}, not {step!r}")
         if source is not None and source not in LAKEHOUSE_SOURCES:
@@ -73,6 +84,7 @@ class FitbitStepOperator(DockerOperator):
         super().__init__(command=command, **kwargs)
         self.step = step
         self.source = source
+        self.shard = shard
         self._process: subprocess.Popen | None = None
 
     # -----------------------------------------------------------------------------------------
@@ -82,6 +94,9 @@ class FitbitStepOperator(DockerOperator):
             raise AirflowSkipException(f"dry run: extract only lists the input, {self.step} skipped")
         if self.source is not None and self.source not in config.selected_sources(params):
             raise AirflowSkipException(f"source {self.source} is not among this run's sources")
+
+        # After rendering, so both modes (container and subprocess) run the same command line.
+        self.command = f"{self.command}{config.shard_arg(self.shard)}"
 
         public, secret = config.step_environment(self.step)
         rendered = {k: str(v) for k, v in (self.environment or {}).items() if v not in (None, "")}

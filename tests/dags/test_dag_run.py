@@ -122,6 +122,43 @@ def test_weekly_run_runs_every_group_then_promote_and_publishes_stats(fake_pipel
     assert "fitbit_pipeline.alerts.FitbitNotifier" in json.dumps(alerts[-1]["callback"])
 
 
+def test_a_run_in_three_shards_maps_extract_and_transform_per_shard(fake_pipeline):
+    """Dynamic task mapping: 3 instances of extract and of transform per activity, then one load
+    per activity and one promote, which take every shard (--shards 3)."""
+    dag = load_dag()
+    state, _, run_id = run_dag(dag, datetime(2026, 11, 2, 0, 0, 1, tzinfo=UTC), {"shards": 3})
+    assert state == "success"
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        mapped = session.scalars(
+            select(TaskInstance).where(
+                TaskInstance.dag_id == DAG_ID,
+                TaskInstance.run_id == run_id,
+                TaskInstance.task_id == "steps.transform",
+            )
+        ).all()
+    assert sorted((ti.map_index, str(getattr(ti.state, "value", ti.state))) for ti in mapped) == [
+        (0, "success"),
+        (1, "success"),
+        (2, "success"),
+    ]
+
+    calls = fake_pipeline()
+    by_step = {}
+    for call in calls:
+        by_step.setdefault(call["step"], []).append(" ".join(call["args"]))
+    base = f"--week 2026-W44 --run-id {run_id}"
+    for step in ("extract", "transform"):
+        assert sorted(by_step[step]) == sorted(
+            f"--activity {a} {base} --shard {i}/3" for a in ACTIVITIES for i in (1, 2, 3)
+        )
+    assert sorted(by_step["load"]) == sorted(f"--activity {a} {base} --shards 3" for a in ACTIVITIES)
+    assert by_step["promote"] == [" ".join(f"--activity {a}" for a in ACTIVITIES) + f" {base} --shards 3"]
+
+
 def test_manual_run_for_one_activity_skips_the_other_groups_but_promotes(fake_pipeline):
     dag = load_dag()
     conf = {"week": "2026-W40", "activities": ["steps"], "users": ["U1", "U2"]}

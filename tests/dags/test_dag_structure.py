@@ -130,14 +130,36 @@ def test_schedule_is_weekly_on_monday_and_covers_the_previous_iso_week(dag):
     assert interval.end - interval.start == timedelta(days=7)
 
 
+def step_task(dag, task_id: str, shard: str = "1/1"):
+    """The task as it runs: a mapped extract or transform unmapped for one shard."""
+    from airflow.sdk.definitions.mappedoperator import MappedOperator
+
+    task = dag.task_dict[task_id]
+    if isinstance(task, MappedOperator):
+        task = task.unmap({"shard": shard})
+        task.dag = dag
+    return task
+
+
 def test_tasks_and_dependencies(dag):
-    expected = {"promote", "publish_stats", "report"}
+    from airflow.sdk.definitions.mappedoperator import MappedOperator
+
+    expected = {"shards", "promote", "publish_stats", "report"}
     for activity in ACTIVITIES:
         expected |= {f"{activity}.{t}" for t in ("selected", "extract", "transform", "load")}
     assert set(dag.task_dict) == expected
 
+    # extract and transform of every group are mapped over the shards task's list.
+    assert dag.task_dict["shards"].upstream_task_ids == set()
+    assert dag.task_dict["shards"].downstream_task_ids == {
+        f"{a}.{step}" for a in ACTIVITIES for step in ("extract", "transform")
+    }
     for activity in ACTIVITIES:
         t = dag.task_dict
+        for step in ("extract", "transform"):
+            assert isinstance(t[f"{activity}.{step}"], MappedOperator)
+            assert t[f"{activity}.{step}"].upstream_task_ids >= {"shards"}
+        assert not isinstance(t[f"{activity}.load"], MappedOperator)  # one load per activity
         assert t[f"{activity}.selected"].downstream_task_ids == {f"{activity}.extract"}
         assert t[f"{activity}.extract"].downstream_task_ids == {f"{activity}.transform"}
         assert t[f"{activity}.transform"].downstream_task_ids == {f"{activity}.load"}
@@ -408,7 +430,7 @@ def test_step_operators_are_docker_operators_with_the_week_command(dag, connecti
 
     for activity in ACTIVITIES:
         for step in ("extract", "transform", "load"):
-            task = dag.task_dict[f"{activity}.{step}"]
+            task = step_task(dag, f"{activity}.{step}")
             assert isinstance(task, DockerOperator)
             assert task.auto_remove == "force"
             assert task.mount_tmp_dir is False
@@ -459,7 +481,8 @@ def test_report_exit_code_4_skips_in_docker_mode_and_its_location_is_logged(dag,
     # extract's code 4 (a missing manifest) stays a failure
     monkeypatch.setattr(DockerOperator, "execute", exits_with(4))
     with pytest.raises(DockerContainerFailedException):
-        dag.task_dict["steps.transform"].execute(render(dag.task_dict["steps.transform"]))
+        transform = step_task(dag, "steps.transform")
+        transform.execute(render(transform))
 
     line = json.dumps({"report": "s3://lake-b/reports/r/index.html", "run_id": "r"})
     monkeypatch.setattr(DockerOperator, "execute", lambda self, context: line)
@@ -493,19 +516,19 @@ def test_image_tag_and_registry_come_from_variables(dag, monkeypatch, tmp_path):
     release = tmp_path / "release.json"
     release.write_text(json.dumps({"registry": "reg.example/fitbit", "tag": "1.2.3"}))
     monkeypatch.setenv("FITBIT_RELEASE_JSON", str(release))
-    task = dag.task_dict["steps.extract"]
+    task = step_task(dag, "steps.extract")
     render(task)
     assert task.image == "reg.example/fitbit/fitbit-extract:1.2.3"
 
     monkeypatch.setenv("AIRFLOW_VAR_FITBIT_IMAGE_TAG", "2.0.0-rc1")
     monkeypatch.setenv("AIRFLOW_VAR_FITBIT_IMAGE_REGISTRY", "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
-    task = copy.deepcopy(dag.task_dict["steps.transform"])
+    task = step_task(dag, "steps.transform")
     render(task)
     assert task.image == "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fitbit-transform:2.0.0-rc1"
 
 
 def test_manual_params_shape_the_commands(dag):
-    extract = dag.task_dict["steps.extract"]
+    extract = step_task(dag, "steps.extract")
     render(extract, {"week": "2026-W05", "users": ["ABC123", "XYZ9"], "dry_run": True})
     assert extract.command == f"--activity steps --week 2026-W05 --run-id {RUN_ID} --dry-run"
     assert extract.environment == {"FITBIT_USERS": "ABC123,XYZ9"}
@@ -612,6 +635,9 @@ def test_task_mode_is_chosen_by_variable_then_environment(monkeypatch):
         ("activities", []),
         ("users", ["bad user;rm"]),
         ("dry_run", "yes"),
+        ("shards", 0),
+        ("shards", 1025),
+        ("shards", "3"),
     ],
 )
 def test_params_reject_bad_values(dag, key, value):
@@ -631,6 +657,7 @@ def test_params_accept_good_values_and_defaults(dag):
         "to_date": None,
         "activities": list(ACTIVITIES),
         "users": [],
+        "shards": None,
         "dry_run": False,
     }
     params["week"] = "2026-W53"
@@ -657,3 +684,31 @@ def test_run_id_is_made_safe_for_the_step_cli():
     )
     assert config.safe_run_id("my run/1") == "my_run_1"
     assert len(config.safe_run_id("x" * 300)) == 200
+
+
+def test_shards_fan_out_extract_and_transform_and_load_and_promote_take_them_all(dag, monkeypatch):
+    assert config.shard_list({}) == ["1/1"]  # default: one shard, the unsharded commands
+    assert config.shard_list({"shards": 3}) == ["1/3", "2/3", "3/3"]
+    monkeypatch.setenv("FITBIT_SHARDS", "4")  # the Variable's environment fallback
+    assert config.shard_list({}) == ["1/4", "2/4", "3/4", "4/4"]
+    assert config.shard_list({"shards": 2}) == ["1/2", "2/2"], "the param wins"
+    monkeypatch.setenv("FITBIT_SHARDS", "many")
+    with pytest.raises(ValueError, match="whole number from 1 to 1024"):
+        config.shard_list({})
+    monkeypatch.delenv("FITBIT_SHARDS")
+
+    load = dag.task_dict["steps.load"]
+    render(load, {"shards": 3})
+    assert load.command == f"--activity steps --week 2026-W48 --run-id {RUN_ID} --shards 3"
+    promote = dag.task_dict["promote"]
+    render(promote, {"activities": ["steps"], "shards": 3})
+    assert promote.command == f"--activity steps --week 2026-W48 --run-id {RUN_ID} --shards 3"
+
+    # A mapped instance appends its shard when it runs (both modes run that command line).
+    transform = step_task(dag, "steps.transform", "2/3")
+    render(transform, {"shards": 3})
+    assert transform.shard == "2/3"
+    assert f"{transform.command}{config.shard_arg(transform.shard)}" == (
+        f"--activity steps --week 2026-W48 --run-id {RUN_ID} --shard 2/3"
+    )
+    assert config.shard_arg("1/1") == "" and config.shard_arg("3/11") == " --shard 3/11"

@@ -213,3 +213,44 @@ exit $rc
     assert tis["promote"][0] == "success" and tis["calories.load"][0] == "skipped"
     assert tis["report"][0] == "success"
     _check_tables(snapshot(stack), expected)
+
+
+def test_a_run_in_two_shards_loads_the_same_rows_as_pipeline_run(reference, workdir, airflow_db, monkeypatch):
+    """The real steps in 2 user shards (dynamic task mapping of extract and transform), on a
+    fresh stack: the steps tables equal the unsharded `pipeline run`'s. One activity, to keep the
+    test short."""
+    week, expected = reference
+    sharded = Stack(workdir, "sharded", "--no-kafka")
+    try:
+        assert seeded_week(sharded) == week
+        use_stack_in_airflow(sharded.env, monkeypatch)
+        dag = load_dag()
+        state, tis, run_id = run_dag(
+            dag, monday_after(week) + dt.timedelta(minutes=2), {"activities": ["steps"], "shards": 2}
+        )
+        assert state == "success", tis
+        assert tis["promote"][0] == "success" and tis["calories.load"][0] == "skipped"
+
+        from airflow.models.taskinstance import TaskInstance
+        from airflow.utils.session import create_session
+        from sqlalchemy import select
+
+        with create_session() as session:
+            mapped = session.scalars(
+                select(TaskInstance).where(
+                    TaskInstance.run_id == run_id,
+                    TaskInstance.task_id.in_(["steps.extract", "steps.transform"]),
+                )
+            ).all()
+        assert sorted((ti.task_id, ti.map_index) for ti in mapped) == [
+            ("steps.extract", 0),
+            ("steps.extract", 1),
+            ("steps.transform", 0),
+            ("steps.transform", 1),
+        ]
+        tables = snapshot(sharded)
+        steps_tables = {t: v for t, v in expected.items() if t.startswith("steps_")}
+        assert steps_tables and all(rows > 0 for rows, _, _ in steps_tables.values())
+        assert {t: v for t, v in tables.items() if t.startswith("steps_")} == steps_tables
+    finally:
+        sharded.stop()

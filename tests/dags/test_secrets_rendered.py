@@ -123,7 +123,12 @@ def test_no_secret_in_any_rendered_field_of_any_task(dag_id, secret_connections,
     rendered_fields = 0
     executed = 0
     caplog.set_level(logging.INFO)
+    from airflow.sdk.definitions.mappedoperator import MappedOperator
+
     for task in dag.tasks:
+        if isinstance(task, MappedOperator):  # extract, transform: one instance per user shard
+            task = task.unmap({"shard": "2/3"})
+            task.dag = dag
         context = _render(task)
         for field in task.template_fields:
             rendered_fields += 1

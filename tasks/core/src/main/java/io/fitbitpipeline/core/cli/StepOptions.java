@@ -2,6 +2,7 @@ package io.fitbitpipeline.core.cli;
 
 import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.run.Shard;
 import io.fitbitpipeline.core.run.Window;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +38,22 @@ public final class StepOptions {
       description = "ties the steps of one run together (default: derived from the window)")
   String runId;
 
+  @Option(
+      names = "--shard",
+      paramLabel = "i/n",
+      description =
+          "extract, transform: only the users of shard i of n (CRC-32 of user_id mod n), e.g. 2/3;"
+              + " default: every user")
+  String shard;
+
+  @Option(
+      names = "--shards",
+      paramLabel = "N",
+      description =
+          "load, promote: the run was extracted and transformed in N shards; every one must be"
+              + " there (default 1: unsharded)")
+  Integer shards;
+
   public StepOptions() {}
 
   public StepOptions(List<String> activities, String week, String from, String to, String runId) {
@@ -45,6 +62,33 @@ public final class StepOptions {
     this.from = from;
     this.to = to;
     this.runId = runId;
+  }
+
+  /** The shard of extract or transform; the whole run without --shard. */
+  public Shard shard() {
+    return shard == null ? Shard.WHOLE : Shard.parse(shard);
+  }
+
+  /** How many shards load and promote gather; 1 without --shards. */
+  public int shards() {
+    if (shards == null) {
+      return 1;
+    }
+    if (shards < 1 || shards > Shard.MAX_COUNT) {
+      throw new IllegalArgumentException(
+          "--shards must be between 1 and " + Shard.MAX_COUNT + ", got " + shards);
+    }
+    return shards;
+  }
+
+  /** Whether --shard (a part of a run) was given. */
+  public boolean shardGiven() {
+    return shard != null;
+  }
+
+  /** Whether --shards (the whole of a sharded run) was given. */
+  public boolean shardsGiven() {
+    return shards != null;
   }
 
   /** Whether the command line names a window at all. */

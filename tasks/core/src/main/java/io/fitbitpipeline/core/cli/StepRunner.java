@@ -32,18 +32,47 @@ public final class StepRunner {
             () -> {
               Window window = options.window();
               RunId run = options.runId();
+              checkShardOptions(step, options);
               pipeline.migrate();
               switch (step) {
-                case EXTRACT -> pipeline.extractor().run(options.activity(), window, run, dryRun);
-                case TRANSFORM -> pipeline.transformer().run(options.activity(), window, run);
-                case LOAD -> pipeline.loader().run(options.activity(), window, run);
+                case EXTRACT ->
+                    pipeline
+                        .extractor()
+                        .run(options.activity(), window, run, options.shard(), dryRun);
+                case TRANSFORM ->
+                    pipeline.transformer().run(options.activity(), window, run, options.shard());
+                case LOAD ->
+                    pipeline.loader().run(options.activity(), window, run, options.shards());
                 case PROMOTE -> {
                   ObjectNode report =
-                      pipeline.promoter().run(options.activitiesOrAll(), window, run);
+                      pipeline
+                          .promoter()
+                          .run(options.activitiesOrAll(), window, run, options.shards());
                   // The last stdout line: Airflow's DockerOperator pushes it to XCom.
                   out.println(report.toString());
                 }
               }
             });
+  }
+
+  /**
+   * Extract and transform work on a shard (--shard i/n); load and promote take the whole run at
+   * once and must know how many shards it had (--shards N). The other flag is a mistake, said so.
+   */
+  private static void checkShardOptions(StepName step, StepOptions options) {
+    boolean perShard = step == StepName.EXTRACT || step == StepName.TRANSFORM;
+    if (perShard && options.shardsGiven()) {
+      throw new IllegalArgumentException(
+          step.id() + " works on one shard: give --shard i/n, not --shards");
+    }
+    if (!perShard && options.shardGiven()) {
+      throw new IllegalArgumentException(
+          step.id()
+              + " takes every shard of the run at once: give --shards N (the shard count),"
+              + " not --shard");
+    }
+    // Parse now, so a bad value is a usage error before anything is touched.
+    options.shard();
+    options.shards();
   }
 }

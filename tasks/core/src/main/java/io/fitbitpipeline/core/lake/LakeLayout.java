@@ -2,6 +2,7 @@ package io.fitbitpipeline.core.lake;
 
 import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.run.Shard;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,19 +28,47 @@ public final class LakeLayout {
   }
 
   public String extractManifest(RunId run, Activity activity) {
-    return "manifests/" + run.keySafe() + "/" + activity.id() + "/extract.json";
+    return extractManifest(run, activity, Shard.WHOLE);
+  }
+
+  /** A shard's manifests sit in a folder of their own: manifests/{run}/{activity}/shard-i-of-n/. */
+  public String extractManifest(RunId run, Activity activity, Shard shard) {
+    return manifestFolder(run, activity, shard) + "extract.json";
   }
 
   public String transformManifest(RunId run, Activity activity) {
-    return "manifests/" + run.keySafe() + "/" + activity.id() + "/transform.json";
+    return transformManifest(run, activity, Shard.WHOLE);
+  }
+
+  public String transformManifest(RunId run, Activity activity, Shard shard) {
+    return manifestFolder(run, activity, shard) + "transform.json";
   }
 
   /** Redshift COPY manifest naming exactly the run's Parquet files of one table. */
   public String copyManifest(RunId run, Activity activity, String table) {
-    return "manifests/" + run.keySafe() + "/" + activity.id() + "/copy-" + table + ".json";
+    return copyManifest(run, activity, Shard.WHOLE, table);
+  }
+
+  public String copyManifest(RunId run, Activity activity, Shard shard, String table) {
+    return manifestFolder(run, activity, shard) + "copy-" + table + ".json";
+  }
+
+  private static String manifestFolder(RunId run, Activity activity, Shard shard) {
+    return "manifests/"
+        + run.keySafe()
+        + "/"
+        + activity.id()
+        + "/"
+        + (shard.isWhole() ? "" : shard.pathSegment() + "/");
   }
 
   public String stagingFile(String table, LocalDate date, RunId run, Activity activity) {
+    return stagingFile(table, date, run, activity, Shard.WHOLE);
+  }
+
+  /** A shard's files carry its segment, so shards of one run never overwrite each other. */
+  public String stagingFile(
+      String table, LocalDate date, RunId run, Activity activity, Shard shard) {
     return "staging/"
         + table
         + "/date="
@@ -48,6 +77,7 @@ public final class LakeLayout {
         + run.keySafe()
         + "-"
         + activity.id()
+        + (shard.isWhole() ? "" : "-" + shard.pathSegment())
         + ".parquet";
   }
 

@@ -243,12 +243,12 @@ public record ReportData(
           if (!"succeeded".equals(rs.getString(3)) || !status.containsKey(activity)) {
             status.put(activity, step + " " + rs.getString(3));
           }
-          if ("transform".equals(step)) {
-            long[] v = new long[8];
+          // "transform", or one "transform i/n" row per shard of a sharded run: summed.
+          if ("transform".equals(step) || step.startsWith("transform ")) {
+            long[] v = transform.computeIfAbsent(activity, a -> new long[8]);
             for (int i = 0; i < 8; i++) {
-              v[i] = rs.getLong(6 + i);
+              v[i] += rs.getLong(6 + i);
             }
-            transform.put(activity, v);
           }
           if ("promote".equals(step) && rs.getString(14) != null) {
             long sum = 0;

@@ -144,7 +144,7 @@ public final class PipelineRuns {
     report.put("run_id", run.value());
     ObjectNode activities = report.putObject("activities");
     long lateFiles = 0;
-    long unrecognised = 0;
+    java.util.Map<String, Long> unrecognisedByActivity = new java.util.HashMap<>();
     try (Connection c = warehouse.connect();
         PreparedStatement s =
             c.prepareStatement(
@@ -181,11 +181,13 @@ public final class PipelineRuns {
           if (rs.getString(17) != null) {
             step.put("message", rs.getString(17));
           }
-          if ("extract".equals(rs.getString(2))) {
+          // "extract", or "extract i/n" for each shard of a sharded run.
+          if (rs.getString(2).equals("extract") || rs.getString(2).startsWith("extract ")) {
             JsonNode perTable = step.path("rows_per_table");
             lateFiles += perTable.path("late_files").asLong();
-            // Every activity's extract sees the same unrecognised objects.
-            unrecognised = Math.max(unrecognised, perTable.path("unrecognised_files").asLong());
+            // Every activity's extract sees the same unrecognised objects; shards split them.
+            unrecognisedByActivity.merge(
+                rs.getString(1), perTable.path("unrecognised_files").asLong(), Long::sum);
           }
         }
       }
@@ -193,7 +195,9 @@ public final class PipelineRuns {
     // New or changed files from the lookback weeks, and objects in the window that name no
     // activity (the extract rows' rows_per_table and message say more).
     report.put("late_files", lateFiles);
-    report.put("unrecognised_files", unrecognised);
+    report.put(
+        "unrecognised_files",
+        unrecognisedByActivity.values().stream().mapToLong(Long::longValue).max().orElse(0));
     return report;
   }
 }

@@ -6,6 +6,7 @@ import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.StagedFile;
 import io.fitbitpipeline.core.parquet.ParquetTableWriter;
 import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.run.Shard;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,13 +25,15 @@ final class DateBatch implements TableWriters, AutoCloseable {
   private final LocalDate date;
   private final Activity activity;
   private final RunId run;
+  private final Shard shard;
   private final Path workDir;
   private final Map<String, ParquetTableWriter> writers = new LinkedHashMap<>();
 
-  DateBatch(LocalDate date, Activity activity, RunId run, Path workDir) {
+  DateBatch(LocalDate date, Activity activity, RunId run, Shard shard, Path workDir) {
     this.date = date;
     this.activity = activity;
     this.run = run;
+    this.shard = shard;
     this.workDir = workDir;
   }
 
@@ -54,7 +57,7 @@ final class DateBatch implements TableWriters, AutoCloseable {
     List<StagedFile> staged = new ArrayList<>();
     for (ParquetTableWriter writer : writers.values()) {
       writer.close();
-      String key = lake.stagingFile(writer.table().name(), date, run, activity);
+      String key = lake.stagingFile(writer.table().name(), date, run, activity, shard);
       long bytes = Files.size(writer.file());
       store.putFile(lake.bucket(), key, writer.file());
       staged.add(new StagedFile(writer.table().name(), date, key, writer.rows(), bytes));

@@ -9,6 +9,7 @@ import io.fitbitpipeline.core.lake.RawLayout;
 import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.PipelineRuns;
 import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.run.Shard;
 import io.fitbitpipeline.core.run.StepName;
 import io.fitbitpipeline.core.run.StepStats;
 import io.fitbitpipeline.core.run.Window;
@@ -80,7 +81,18 @@ public final class Extractor {
 
   public ExtractManifest run(Activity activity, Window window, RunId run, boolean dryRun)
       throws SQLException {
-    Instant started = dryRun ? null : runs.started(run, activity, StepName.EXTRACT, window);
+    return run(activity, window, run, Shard.WHOLE, dryRun);
+  }
+
+  /**
+   * The same for the users of one shard: their files only, into the shard's manifest. Keys with no
+   * readable user (layout misfits) are placed by the key itself, so exactly one shard sees each.
+   */
+  public ExtractManifest run(
+      Activity activity, Window window, RunId run, Shard shard, boolean dryRun)
+      throws SQLException {
+    String stepId = StepName.EXTRACT.id(shard);
+    Instant started = dryRun ? null : runs.started(run, activity.id(), stepId, window);
     Map<String, String> known = ledger.processed(activity);
     Window lookback = lookback(window);
     List<RawFile> files = new ArrayList<>();
@@ -97,6 +109,7 @@ public final class Extractor {
           if (parsed instanceof RawLayout.Fits fits) {
             RawFile file = fits.file();
             if (file.activity() != activity
+                || !shard.contains(file.userId())
                 || (!users.isEmpty() && !users.contains(file.userId()))) {
               return;
             }
@@ -128,7 +141,7 @@ public final class Extractor {
               files.add(file);
             }
           } else if (parsed instanceof RawLayout.Misfit misfit) {
-            if (misfit.activity() != activity) {
+            if (misfit.activity() != activity || !shard.contains(object.key())) {
               return;
             }
             boolean unchanged = Objects.equals(known.get(object.key()), object.etag());
@@ -150,6 +163,7 @@ public final class Extractor {
             counts[2]++;
             if (notOurs.date() != null
                 && window.contains(notOurs.date())
+                && shard.contains(notOurs.userId() == null ? object.key() : notOurs.userId())
                 && (users.isEmpty() || users.contains(notOurs.userId()))) {
               unrecognised.add(object.key());
             }
@@ -192,6 +206,8 @@ public final class Extractor {
         run,
         dryRun ? "dry run: nothing written" : "manifest written",
         Map.of(
+            "shard",
+            shard.toString(),
             "window",
             window.toString(),
             "files_seen",
@@ -222,11 +238,11 @@ public final class Extractor {
           Map.of());
     }
     if (!dryRun) {
-      manifests.write(lake.extractManifest(run, activity), manifest);
+      manifests.write(lake.extractManifest(run, activity, shard), manifest);
       runs.finished(
           run,
-          activity,
-          StepName.EXTRACT,
+          activity.id(),
+          stepId,
           window,
           started,
           "succeeded",

@@ -6,6 +6,7 @@ import io.fitbitpipeline.core.lake.StagedFile;
 import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.PipelineRuns;
 import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.run.Shard;
 import io.fitbitpipeline.core.run.StepName;
 import io.fitbitpipeline.core.run.StepStats;
 import io.fitbitpipeline.core.run.Window;
@@ -32,7 +33,7 @@ import java.util.Map;
 public final class Loader {
   private final Warehouse warehouse;
   private final LakeLayout lake;
-  private final Manifests manifests;
+  private final ShardManifests manifests;
   private final PipelineRuns runs;
   private final EventLog log;
   private final Clock clock;
@@ -40,7 +41,7 @@ public final class Loader {
   public Loader(
       Warehouse warehouse,
       LakeLayout lake,
-      Manifests manifests,
+      ShardManifests manifests,
       PipelineRuns runs,
       EventLog log,
       Clock clock) {
@@ -54,12 +55,21 @@ public final class Loader {
 
   public StepStats run(Activity activity, Window window, RunId run)
       throws SQLException, IOException {
+    return run(activity, window, run, 1);
+  }
+
+  /**
+   * Loads what the {@code shards} shards of the run transformed (1: the unsharded run), together
+   * and in one transaction, so staging holds the whole run or nothing; a missing shard stops it.
+   */
+  public StepStats run(Activity activity, Window window, RunId run, int shards)
+      throws SQLException, IOException {
     Instant started = runs.started(run, activity, StepName.LOAD, window);
+    Map<Shard, TransformManifest> parts =
+        manifests.readAll(
+            run, activity, shards, "run transform for this activity and run id first");
     TransformManifest manifest =
-        manifests.read(
-            lake.transformManifest(run, activity),
-            TransformManifest.class,
-            "run transform for this activity and run id first");
+        ShardManifests.combined(activity, run, List.copyOf(parts.values()));
     StepStats stats = new StepStats();
     List<WarehouseTable> tables = new ArrayList<>(Tables.of(activity));
     tables.add(Tables.REJECTED_POINTS);
@@ -70,20 +80,26 @@ public final class Loader {
         warehouse.dialect().lockStaging(c, activity);
         clearStaging(c, activity);
         for (WarehouseTable table : tables) {
-          List<StagedFile> files =
-              manifest.stagedFiles().stream().filter(f -> f.table().equals(table.name())).toList();
-          long rows =
-              files.isEmpty()
-                  ? 0
-                  : warehouse
-                      .dialect()
-                      .copyToStaging(
-                          c,
-                          new StagingLoad(
-                              table,
-                              table.staging(),
-                              files,
-                              lake.copyManifest(run, activity, table.name())));
+          long rows = 0;
+          // One COPY per shard: each shard's load manifest names exactly its files of the table.
+          for (Map.Entry<Shard, TransformManifest> part : parts.entrySet()) {
+            List<StagedFile> files =
+                part.getValue().stagedFiles().stream()
+                    .filter(f -> f.table().equals(table.name()))
+                    .toList();
+            rows +=
+                files.isEmpty()
+                    ? 0
+                    : warehouse
+                        .dialect()
+                        .copyToStaging(
+                            c,
+                            new StagingLoad(
+                                table,
+                                table.staging(),
+                                files,
+                                lake.copyManifest(run, activity, part.getKey(), table.name())));
+          }
           stats.addRows(table.name(), rows);
         }
         stageLedger(c, activity, run, manifest.results());

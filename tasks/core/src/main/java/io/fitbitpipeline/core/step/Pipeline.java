@@ -90,12 +90,17 @@ public final class Pipeline {
   }
 
   public Loader loader() {
-    return new Loader(warehouse, lake, manifests, runs, log, clock);
+    return new Loader(
+        warehouse, lake, new ShardManifests(store, lake, manifests), runs, log, clock);
   }
 
   public Promoter promoter() {
     return new Promoter(
-        warehouse, lake, manifests, runs, log, new DataYield(config.minValidHours()));
+        warehouse,
+        new ShardManifests(store, lake, manifests),
+        runs,
+        log,
+        new DataYield(config.minValidHours()));
   }
 
   public Warehouse warehouse() {

@@ -2,10 +2,10 @@ package io.fitbitpipeline.core.step;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fitbitpipeline.core.activity.Activity;
-import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.PipelineRuns;
 import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.run.Shard;
 import io.fitbitpipeline.core.run.StepName;
 import io.fitbitpipeline.core.run.StepStats;
 import io.fitbitpipeline.core.run.Window;
@@ -32,21 +32,18 @@ import java.util.Map;
  */
 public final class Promoter {
   private final Warehouse warehouse;
-  private final LakeLayout lake;
-  private final Manifests manifests;
+  private final ShardManifests manifests;
   private final PipelineRuns runs;
   private final EventLog log;
   private final DataYield dataYield;
 
   public Promoter(
       Warehouse warehouse,
-      LakeLayout lake,
-      Manifests manifests,
+      ShardManifests manifests,
       PipelineRuns runs,
       EventLog log,
       DataYield dataYield) {
     this.warehouse = warehouse;
-    this.lake = lake;
     this.manifests = manifests;
     this.runs = runs;
     this.log = log;
@@ -55,6 +52,15 @@ public final class Promoter {
 
   /** Promotes what is staged for {@code activities}; returns the run's statistics report. */
   public ObjectNode run(Collection<Activity> activities, Window window, RunId run)
+      throws SQLException, IOException {
+    return run(activities, window, run, 1);
+  }
+
+  /**
+   * The same after a run of {@code shards} shards (1: unsharded): every shard of every activity
+   * must have been transformed, and staging is checked against the shards' counts summed.
+   */
+  public ObjectNode run(Collection<Activity> activities, Window window, RunId run, int shards)
       throws SQLException, IOException {
     Map<Activity, String> stagedRuns = new LinkedHashMap<>();
     Map<Activity, Instant> started = new LinkedHashMap<>();
@@ -66,6 +72,19 @@ public final class Promoter {
       }
       c.setAutoCommit(false);
       try {
+        if (shards > 1) {
+          // Before anything else: a run whose shards did not all finish promotes nothing.
+          for (Activity activity : activities) {
+            List<Shard> missing = manifests.missing(run, activity, shards);
+            if (!missing.isEmpty()) {
+              throw new StepFailure(
+                  "check 'every shard transformed' failed: "
+                      + manifests.describeMissing(run, activity, shards, missing)
+                      + "; nothing was promoted",
+                  StepFailure.CHECK_FAILED);
+            }
+          }
+        }
         // Loads and promotes of these activities by other runs wait until this transaction ends,
         // so what is checked below is what is promoted, and a second promote finds staging empty.
         // Enum order: two promotes lock in the same order and cannot deadlock.
@@ -83,11 +102,21 @@ public final class Promoter {
         }
         for (Map.Entry<Activity, String> staged : stagedRuns.entrySet()) {
           Activity activity = staged.getKey();
+          RunId stagedRun = new RunId(staged.getValue());
           TransformManifest manifest =
-              manifests.read(
-                  lake.transformManifest(new RunId(staged.getValue()), activity),
-                  TransformManifest.class,
-                  "staging holds run " + staged.getValue() + " but its transform manifest is gone");
+              ShardManifests.combined(
+                  activity,
+                  stagedRun,
+                  List.copyOf(
+                      manifests
+                          .readAll(
+                              stagedRun,
+                              activity,
+                              shards,
+                              "staging holds run "
+                                  + staged.getValue()
+                                  + " but its transform manifest is gone")
+                          .values()));
           check(c, activity, manifest);
           replace(c, activity, stats.get(activity));
         }

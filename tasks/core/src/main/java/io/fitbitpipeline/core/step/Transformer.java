@@ -13,6 +13,7 @@ import io.fitbitpipeline.core.lake.StagedFile;
 import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.PipelineRuns;
 import io.fitbitpipeline.core.run.RunId;
+import io.fitbitpipeline.core.run.Shard;
 import io.fitbitpipeline.core.run.StepName;
 import io.fitbitpipeline.core.run.StepStats;
 import io.fitbitpipeline.core.run.Window;
@@ -66,12 +67,21 @@ public final class Transformer {
 
   public TransformManifest run(Activity activity, Window window, RunId run)
       throws IOException, SQLException {
-    Instant started = runs.started(run, activity, StepName.TRANSFORM, window);
+    return run(activity, window, run, Shard.WHOLE);
+  }
+
+  /** The same for one shard: reads its extract manifest, writes its own files and manifests. */
+  public TransformManifest run(Activity activity, Window window, RunId run, Shard shard)
+      throws IOException, SQLException {
+    String stepId = StepName.TRANSFORM.id(shard);
+    Instant started = runs.started(run, activity.id(), stepId, window);
     ExtractManifest input =
         manifests.read(
-            lake.extractManifest(run, activity),
+            lake.extractManifest(run, activity, shard),
             ExtractManifest.class,
-            "run extract for this activity and run id first");
+            shard.isWhole()
+                ? "run extract for this activity and run id first"
+                : "run extract --shard " + shard + " for this activity and run id first");
     StepStats stats = new StepStats();
     stats.filesSeen = input.filesSeen();
     stats.filesSkipped = input.filesSkipped();
@@ -98,7 +108,7 @@ public final class Transformer {
           if (batch != null) {
             staged.addAll(batch.publish(store, lake));
           }
-          batch = new DateBatch(file.date(), activity, run, workDir);
+          batch = new DateBatch(file.date(), activity, run, shard, workDir);
         }
         results.add(transformFile(file, done, prefetch, activity, run, day, batch, stats));
         done++;
@@ -130,13 +140,13 @@ public final class Transformer {
     }
     rowsPerTable.put(Tables.REJECTED_POINTS.name(), 0L);
     staged.forEach(f -> rowsPerTable.merge(f.table(), f.rows(), Long::sum));
-    writeLoadManifests(activity, run, staged);
+    writeLoadManifests(activity, run, shard, staged);
     stats.rowsPerTable.putAll(rowsPerTable);
     TransformManifest manifest =
         new TransformManifest(
             run.value(), activity.id(), List.copyOf(results), List.copyOf(staged), rowsPerTable);
-    manifests.write(lake.transformManifest(run, activity), manifest);
-    runs.finished(run, activity, StepName.TRANSFORM, window, started, "succeeded", stats, null);
+    manifests.write(lake.transformManifest(run, activity, shard), manifest);
+    runs.finished(run, activity.id(), stepId, window, started, "succeeded", stats, null);
     log.info(
         "transform",
         activity,
@@ -153,14 +163,15 @@ public final class Transformer {
   }
 
   /** One load manifest per table: exactly the files this run staged for it. */
-  private void writeLoadManifests(Activity activity, RunId run, List<StagedFile> staged) {
+  private void writeLoadManifests(
+      Activity activity, RunId run, Shard shard, List<StagedFile> staged) {
     Map<String, List<StagedFile>> byTable = new LinkedHashMap<>();
     staged.forEach(f -> byTable.computeIfAbsent(f.table(), t -> new ArrayList<>()).add(f));
     byTable.forEach(
         (table, files) ->
             store.put(
                 lake.bucket(),
-                lake.copyManifest(run, activity, table),
+                lake.copyManifest(run, activity, shard, table),
                 LoadManifest.render(lake, files)));
   }
 
