@@ -5,27 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.config.PipelineConfig;
-import io.fitbitpipeline.core.config.S3Clients;
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
-import io.fitbitpipeline.core.lake.S3ObjectStore;
-import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.RunId;
 import io.fitbitpipeline.core.run.Window;
 import io.fitbitpipeline.core.step.LocalServers;
-import io.fitbitpipeline.core.step.Manifests;
 import io.fitbitpipeline.core.step.Pipeline;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,20 +43,8 @@ class HostileKeysTest {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     PipelineConfig config =
         servers.config("raw-" + suffix, "lake-" + suffix, Map.of("LOOKBACK_WEEKS", "0"));
-    ObjectStore store = new S3ObjectStore(S3Clients.create(config));
-    store.ensureBucket(config.rawBucket());
-    store.ensureBucket(config.lakeBucket());
-    Pipeline pipeline =
-        new Pipeline(
-            config,
-            store,
-            new EventLog(
-                new PrintStream(new ByteArrayOutputStream()),
-                EventLog.Format.TEXT,
-                Clock.systemUTC(),
-                Manifests.objectMapper()),
-            Clock.systemUTC(),
-            Files.createTempDirectory("work"));
+    ObjectStore store = LocalServers.storeWithBuckets(config);
+    Pipeline pipeline = LocalServers.quietPipeline(config, store);
     try (Connection c = pipeline.warehouse().connect();
         Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS fitbit, fitbit_staging, fitbit_ops CASCADE");

@@ -1,11 +1,19 @@
 package io.fitbitpipeline.core.step;
 
 import io.fitbitpipeline.core.config.PipelineConfig;
+import io.fitbitpipeline.core.config.S3Clients;
+import io.fitbitpipeline.core.lake.ObjectStore;
+import io.fitbitpipeline.core.lake.S3ObjectStore;
+import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.localstack.LocalKafka;
 import io.fitbitpipeline.localstack.LocalPostgres;
 import io.fitbitpipeline.localstack.LocalS3;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -75,5 +83,28 @@ public final class LocalServers {
             s3.endpoint(),
             new PipelineConfig.StaticCredentials(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY))
         .withWarehouse(postgres.jdbcUrl(), postgres.user(), "");
+  }
+
+  /** A store on {@code config}'s S3 endpoint with the raw and lake buckets created. */
+  public static ObjectStore storeWithBuckets(PipelineConfig config) {
+    ObjectStore store = new S3ObjectStore(S3Clients.create(config));
+    store.ensureBucket(config.rawBucket());
+    store.ensureBucket(config.lakeBucket());
+    return store;
+  }
+
+  /** A pipeline whose event log is discarded: these tests judge the warehouse, not the log. */
+  public static Pipeline quietPipeline(PipelineConfig config, ObjectStore store)
+      throws IOException {
+    return new Pipeline(
+        config,
+        store,
+        new EventLog(
+            new PrintStream(new ByteArrayOutputStream()),
+            EventLog.Format.TEXT,
+            Clock.systemUTC(),
+            Manifests.objectMapper()),
+        Clock.systemUTC(),
+        Files.createTempDirectory("work"));
   }
 }

@@ -7,12 +7,9 @@ import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.cli.StepOptions;
 import io.fitbitpipeline.core.cli.StepRunner;
 import io.fitbitpipeline.core.config.PipelineConfig;
-import io.fitbitpipeline.core.config.S3Clients;
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
-import io.fitbitpipeline.core.lake.S3ObjectStore;
 import io.fitbitpipeline.core.report.ReportData;
-import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.RunId;
 import io.fitbitpipeline.core.run.Shard;
 import io.fitbitpipeline.core.run.StepName;
@@ -22,12 +19,10 @@ import io.fitbitpipeline.core.warehouse.Tables;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -60,20 +55,8 @@ class ShardedRunTest {
     LocalServers servers = LocalServers.get();
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     config = servers.config("raw-" + suffix, "lake-" + suffix);
-    store = new S3ObjectStore(S3Clients.create(config));
-    store.ensureBucket(config.rawBucket());
-    store.ensureBucket(config.lakeBucket());
-    pipeline =
-        new Pipeline(
-            config,
-            store,
-            new EventLog(
-                new PrintStream(new ByteArrayOutputStream()),
-                EventLog.Format.TEXT,
-                Clock.systemUTC(),
-                Manifests.objectMapper()),
-            Clock.systemUTC(),
-            Files.createTempDirectory("work"));
+    store = LocalServers.storeWithBuckets(config);
+    pipeline = LocalServers.quietPipeline(config, store);
     emptyWarehouse();
     // Five users' files, every user's first day, and the keys that break the layout (as
     // PipelineIntegrationTest): planted bad files and points, quarantined and ignored keys.
