@@ -14,6 +14,13 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
 
+# Free space where the servers' data folders go (TMPDIR): a full disk breaks every later part with
+# errors far from the cause, so each part's line shows it and a start below MIN_FREE_GB warns.
+free_gb() { df -P --block-size=1G "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $4 }'; }
+if [ "$(free_gb)" -lt "${MIN_FREE_GB:-10}" ]; then
+  echo "WARNING: only $(free_gb) GB free in ${TMPDIR:-/tmp}; a full run needs about ${MIN_FREE_GB:-10} GB" >&2
+fi
+
 declare -A results
 run_part() {
   local name="$1"
@@ -21,7 +28,7 @@ run_part() {
   echo "=== $name ==="
   local start=$SECONDS
   if "$@"; then results[$name]="passed"; else results[$name]="FAILED"; fi
-  echo "=== $name: ${results[$name]} in $((SECONDS - start)) s ==="
+  echo "=== $name: ${results[$name]} in $((SECONDS - start)) s ($(free_gb) GB free) ==="
 }
 
 run_part java bash -c "mvn -B -ntp install && touch tasks/pipeline/target/.built"

@@ -75,13 +75,16 @@ public final class LocalPostgres implements AutoCloseable {
       runQuietly(pgCtl("stop", "-m", "immediate"));
     }
     // fsync off: this server holds only local, re-creatable data and must start and load fast.
+    // Minimal WAL, recycled at 64 MB: with the default 1 GB the write-ahead log of a few test loads
+    // grew each data folder past 1 GB, and the test suite's folders together filled the disk.
     String options =
         "-p "
             + port
             + " -c listen_addresses=127.0.0.1 -c unix_socket_directories="
             + dataDir
             + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            + " -c max_connections=100";
+            + " -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=64MB"
+            + " -c min_wal_size=32MB -c max_connections=100";
     run(
         pgCtl(
             "start",

@@ -14,7 +14,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The real servers the integration tests talk to, started once per test JVM: PostgreSQL on loopback
@@ -65,6 +67,9 @@ public final class LocalServers {
                     } catch (Exception e) {
                       // The JVM is exiting.
                     }
+                    // Every test JVM starts its own servers; their folders would pile up in /tmp
+                    // run after run (a full disk once failed CI).
+                    deleteTree(servers.root);
                   }));
     }
     return instance;
@@ -95,7 +100,7 @@ public final class LocalServers {
 
   /** A pipeline whose event log is discarded: these tests judge the warehouse, not the log. */
   public static Pipeline quietPipeline(PipelineConfig config, ObjectStore store)
-      throws IOException {
+      throws Exception {
     return new Pipeline(
         config,
         store,
@@ -105,6 +110,16 @@ public final class LocalServers {
             Clock.systemUTC(),
             Manifests.objectMapper()),
         Clock.systemUTC(),
-        Files.createTempDirectory("work"));
+        Files.createTempDirectory(get().root, "work"));
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      System.err.println("could not delete " + root + ": " + e);
+    }
   }
 }
