@@ -80,7 +80,7 @@ class StepImagesOnContainersTest {
 
   @BeforeAll
   static void serversInContainers() throws Exception {
-    skipReason = whyNoEngine();
+    skipReason = DockerEngineProbe.fromEnvironment().whyNoEngine();
     if (skipReason == null && System.getenv("FITBIT_NO_DATA_IMAGES") != null) {
       skipReason = "no server images: " + System.getenv("FITBIT_NO_DATA_IMAGES");
     }
@@ -294,21 +294,6 @@ class StepImagesOnContainersTest {
       assertTrue(rs.next(), sql);
       return rs.getString(1);
     }
-  }
-
-  /** Why no engine can be used here, or null; Testcontainers' own check of DOCKER_HOST. */
-  private static String whyNoEngine() {
-    String host = System.getenv("DOCKER_HOST");
-    if ((host == null || host.isBlank())
-        && !java.nio.file.Files.exists(Path.of("/var/run/docker.sock"))) {
-      return "no Docker engine: no /var/run/docker.sock and no DOCKER_HOST;"
-          + " start one with scripts/docker-env.sh";
-    }
-    if (!DockerClientFactory.instance().isDockerAvailable()) {
-      return "no Docker engine answers at "
-          + (host == null || host.isBlank() ? "/var/run/docker.sock" : host);
-    }
-    return null;
   }
 
   private static boolean present(String image) {
