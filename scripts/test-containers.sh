@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The container tests on a real Docker engine (the `containers` part of scripts/test.sh):
 #   1. scripts/docker-env.sh: the engine, the offline base image and every step image
-#   2. the Testcontainers tests (Maven profile docker-it, tag "docker"): every step image run
-#      against the launcher's real servers (StepImagesDockerTest)
-#   3. both DAGs in docker mode on a real Airflow: the DockerOperator starts the step containers
+#   2. scripts/compose-env.sh: the server images fitbit-postgres and fitbit-pipeline-tools (s3proxy)
+#   3. the Testcontainers tests (Maven profile docker-it, tag "docker"): every step image run
+#      against the launcher's real servers (StepImagesDockerTest), and the batch steps against
+#      PostgreSQL and s3proxy started as containers from those images (StepImagesOnContainersTest)
+#   4. both DAGs in docker mode on a real Airflow: the DockerOperator starts the step containers
 #      (tests/dags/test_e2e_docker.py)
-#   4. docker-compose.yml with docker-compose.offline.yml: the Compose v2 plugin built from its Go
+#   5. docker-compose.yml with docker-compose.offline.yml: the Compose v2 plugin built from its Go
 #      module, the local stack's data plane up, the sample week through the step services, down
 #      (scripts/test-compose.sh)
 #
@@ -63,10 +65,27 @@ if [ "$rc" -ne 0 ]; then
 fi
 step "engine and images ready"
 
+# The server images of docker-compose.offline.yml (fitbit-postgres, the tools image with s3proxy),
+# which StepImagesOnContainersTest starts as containers too: built here, before the Testcontainers
+# tests (cached: about 2 s when nothing changed). Exit 2 (no Go toolchain for the Compose plugin,
+# built first) skips that test with the reason; the compose test below skips the same way.
+status=0
+data_log="$(mktemp)"
+bash scripts/compose-env.sh 2>&1 | tee "$data_log"
+rc=${PIPESTATUS[0]}
+if [ "$rc" -eq 2 ]; then
+  FITBIT_NO_DATA_IMAGES="scripts/compose-env.sh exit 2: $(grep -m1 'compose-env: no engine' "$data_log" | sed 's/^compose-env: no engine: //')"
+  export FITBIT_NO_DATA_IMAGES
+elif [ "$rc" -ne 0 ]; then
+  echo "test-containers: scripts/compose-env.sh failed (exit $rc)" >&2
+  status=1
+fi
+rm -f "$data_log"
+step "server images (PostgreSQL, s3proxy) $([ "$rc" -eq 0 ] && echo ready || echo "not built (exit $rc)")"
+
 # Testcontainers against the engine of docker-env.sh: its API is 1.41 (Debian's docker 20.10), and
 # Ryuk, Testcontainers' reaper, would be pulled from Docker Hub (the tests remove their containers).
 export TESTCONTAINERS_RYUK_DISABLED=true DOCKER_API_VERSION=1.41
-status=0
 mvn -B -ntp -o -pl tasks/pipeline -am -Pdocker-it test -Dgroups=docker \
   -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Djacoco.skip=true || status=1
 step "Testcontainers tests (docker-it) $([ $status -eq 0 ] && echo passed || echo FAILED)"

@@ -13,12 +13,7 @@ import io.fitbitpipeline.core.config.PipelineConfig;
 import io.fitbitpipeline.core.run.Window;
 import io.fitbitpipeline.core.sample.SampleWeek;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -81,28 +76,18 @@ class StepImagesDockerTest {
 
   @BeforeAll
   static void engineImagesAndServers() throws Exception {
-    String socket = engineSocket();
-    if (socket != null) {
-      String ping = engineGet(socket, "/_ping");
-      if (!ping.startsWith("200")) {
-        noEngine =
-            "no Docker engine answers on "
-                + socket
-                + " ("
-                + ping
-                + "); start one with scripts/docker-env.sh";
-      } else if (!"true".equalsIgnoreCase(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))
-          && !engineGet(socket, "/images/" + RYUK_IMAGE + "/json").startsWith("200")
-          && System.getenv("GITHUB_ACTIONS") == null) {
-        fail(
-            "TESTCONTAINERS_RYUK_DISABLED is not true and "
-                + RYUK_IMAGE
-                + " is not in the engine: Testcontainers would try to pull it from a registry"
-                + " for minutes. Run with TESTCONTAINERS_RYUK_DISABLED=true.");
-      }
-    } else if (!DockerClientFactory.instance().isDockerAvailable()) {
-      // DOCKER_HOST names a TCP engine: Testcontainers' own check.
-      noEngine = "no Docker engine reachable at DOCKER_HOST=" + System.getenv("DOCKER_HOST");
+    DockerEngineProbe engine = DockerEngineProbe.fromEnvironment();
+    noEngine = engine.whyNoEngine();
+    if (noEngine == null
+        && engine.onUnixSocket()
+        && !"true".equalsIgnoreCase(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))
+        && !engine.get("/images/" + RYUK_IMAGE + "/json").startsWith("200")
+        && System.getenv("GITHUB_ACTIONS") == null) {
+      fail(
+          "TESTCONTAINERS_RYUK_DISABLED is not true and "
+              + RYUK_IMAGE
+              + " is not in the engine: Testcontainers would try to pull it from a registry"
+              + " for minutes. Run with TESTCONTAINERS_RYUK_DISABLED=true.");
     }
     if (noEngine != null) {
       System.err.println("StepImagesDockerTest skipped: " + noEngine);
@@ -158,36 +143,6 @@ class StepImagesDockerTest {
       SECRETS.add(value);
     }
     return env;
-  }
-
-  /** The engine's unix socket (DOCKER_HOST=unix://... or the default), null for a TCP engine. */
-  private static String engineSocket() {
-    String host = System.getenv("DOCKER_HOST");
-    if (host == null || host.isBlank()) {
-      return "/var/run/docker.sock";
-    }
-    return host.startsWith("unix://") ? host.substring("unix://".length()) : null;
-  }
-
-  /** Status line of a GET on the engine's API ("200 OK"), or why there is none. */
-  private static String engineGet(String socket, String path) {
-    if (!Files.exists(Path.of(socket))) {
-      return "no socket " + socket;
-    }
-    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-      String encoded = URLEncoder.encode(path, StandardCharsets.UTF_8).replace("%2F", "/");
-      channel.write(
-          ByteBuffer.wrap(
-              ("GET " + encoded + " HTTP/1.0\r\nHost: docker\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII)));
-      ByteBuffer buffer = ByteBuffer.allocate(256);
-      channel.read(buffer);
-      String response = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
-      String[] status = response.split("\r\n", 2)[0].split(" ", 2);
-      return status.length == 2 ? status[1] : response;
-    } catch (IOException e) {
-      return e.toString();
-    }
   }
 
   private static List<String> steps() {
