@@ -99,8 +99,7 @@ public final class LocalServers {
   }
 
   /** A pipeline whose event log is discarded: these tests judge the warehouse, not the log. */
-  public static Pipeline quietPipeline(PipelineConfig config, ObjectStore store)
-      throws Exception {
+  public static Pipeline quietPipeline(PipelineConfig config, ObjectStore store) throws Exception {
     return new Pipeline(
         config,
         store,
