@@ -48,6 +48,26 @@ TEMPLATE_MACROS = {"fitbit_image": config.image_for}
 TEMPLATE_FILTERS = {"fitbit_run_id": config.safe_run_id}
 
 _STATUS_CODE = re.compile(r"['\"]StatusCode['\"]:\s*(\d+)")
+# The step images' Dockerfile: its ENTRYPOINT holds the JVM flags every step runs with (heap and
+# memory caps measured in docs/performance.md); local mode passes the same flags to ``java``.
+STEP_DOCKERFILE = Path("images") / "Dockerfile.jvm-prebuilt"
+_ENTRYPOINT = re.compile(r"^ENTRYPOINT\s+(\[.*?\])", re.MULTILINE | re.DOTALL)
+
+
+def step_jvm_flags(root: Path) -> list[str]:
+    """The JVM options of the step images' ENTRYPOINT (between ``java`` and ``-jar``), so a local
+    task runs with the memory caps a container has; none when the repository has no Dockerfile."""
+    try:
+        text = (root / STEP_DOCKERFILE).read_text(encoding="utf-8").replace("\\\n", " ")
+    except OSError:
+        return []
+    found = _ENTRYPOINT.search(text)
+    if not found:
+        return []
+    words = json.loads(found.group(1))
+    if not words or words[0] != "java" or "-jar" not in words:
+        return []
+    return words[1 : words.index("-jar")]
 
 
 class FitbitStepOperator(DockerOperator):
@@ -154,7 +174,7 @@ class FitbitStepOperator(DockerOperator):
             return [*shlex.split(launcher), self.step, *self.args()]
         jar = root / "tasks" / self.step / "target" / "quarkus-app" / "quarkus-run.jar"
         if jar.is_file():
-            return ["java", "-jar", str(jar), *self.args()]
+            return ["java", *step_jvm_flags(root), "-jar", str(jar), *self.args()]
         if self.step == REPORT_STEP:
             # `./pipeline report` is the launcher's own command (a local file, other options); the
             # launcher builds this jar with every other on first use.

@@ -505,6 +505,34 @@ def test_local_mode_runs_the_report_jar(dag, monkeypatch, tmp_path):
     assert task.local_command() == ["java", "-jar", str(jar), "--week", "2026-W48", "--run-id", RUN_ID]
 
 
+def test_local_mode_runs_a_jar_with_the_step_images_jvm_flags(dag, monkeypatch, tmp_path):
+    from fitbit_pipeline import steps
+
+    repo = DAGS.parent
+    flags = steps.step_jvm_flags(repo)
+    assert "-XX:+UseSerialGC" in flags and any(f.startswith("-Xmx") for f in flags), flags
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "Dockerfile.jvm-prebuilt").write_text(
+        (repo / "images" / "Dockerfile.jvm-prebuilt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.setenv("AIRFLOW_VAR_FITBIT_REPO_ROOT", str(tmp_path))
+    task = dag.task_dict["report"]
+    render(task)
+    jar = tmp_path / "tasks" / "report" / "target" / "quarkus-app" / "quarkus-run.jar"
+    jar.parent.mkdir(parents=True)
+    jar.touch()
+    assert task.local_command() == [
+        "java",
+        *flags,
+        "-jar",
+        str(jar),
+        "--week",
+        "2026-W48",
+        "--run-id",
+        RUN_ID,
+    ]
+
+
 def test_report_key_is_the_steps_lake_layout():
     assert config.report_key(RUN_ID) == REPORT_KEY
     assert config.report_key("manual__2026-11-24T10:11:12.123+00:00") == (

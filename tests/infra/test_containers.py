@@ -145,6 +145,24 @@ def header_comment(path):
     return "\n".join(lines)
 
 
+def test_jvm_step_images_cap_memory_with_the_same_flags():
+    """Both JVM step images run java with the same flags, and those flags cap every memory area,
+    so a step stays under 256 MB whatever its input (measured: docs/performance.md)."""
+    entrypoints = []
+    for variant in ("jvm", "jvm-prebuilt"):
+        final = stages(IMAGES / f"Dockerfile.{variant}")[-1]
+        entry = [args for k, args in final["instructions"] if k == "ENTRYPOINT"][-1]
+        entrypoints.append(json.loads(entry))
+    assert entrypoints[0] == entrypoints[1]
+    flags = entrypoints[0][1 : entrypoints[0].index("-jar")]
+    for cap in ("-Xmx", "-Xss", "-XX:MaxMetaspaceSize=", "-XX:ReservedCodeCacheSize=",
+                "-XX:MaxDirectMemorySize="):
+        assert any(flag.startswith(cap) for flag in flags), f"no {cap} among {flags}"
+    assert "-XX:+ExitOnOutOfMemoryError" in flags
+    heap = next(flag for flag in flags if flag.startswith("-Xmx"))
+    assert int(heap[4:-1]) * {"m": 1, "g": 1024}[heap[-1]] < 256, heap
+
+
 @pytest.mark.parametrize("variant", DOCKERFILES)
 def test_step_dockerfiles_document_every_step(variant):
     """The header lists the STEP values: every image of release.json, batch and lakehouse."""

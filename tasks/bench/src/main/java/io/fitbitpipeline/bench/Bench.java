@@ -63,6 +63,22 @@ public final class Bench implements Callable<Integer> {
       description = "parts to leave out: deployed, load, e2e, memory")
   Set<String> skip = Set.of();
 
+  @Option(
+      names = "--series",
+      split = ",",
+      description =
+          "only the scale series: the transform core and the deployed step at each number of"
+              + " users (for example 25,100,400), per million rows; --reps repetitions each")
+  List<Integer> series = List.of();
+
+  @Option(
+      names = "--step-java-options",
+      description =
+          "with --series: JVM options added after the step images' own for the deployed"
+              + " transform; repeat to compare variants side by side (\"\" = none), for example"
+              + " --step-java-options= --step-java-options=-XX:TieredStopAtLevel=1")
+  List<String> stepJavaOptions = List.of();
+
   @Option(names = "--dir", description = "where weeks and outputs are kept")
   Path dir;
 
@@ -79,6 +95,14 @@ public final class Bench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path base = dir != null ? dir : root.resolve(".pipeline-local/bench");
+    if (!series.isEmpty()) {
+      List<Series.Point> points =
+          new Series(root, base, days, reps, passes, users, stepJavaOptions).run(series);
+      System.out.println();
+      System.out.print(Series.header());
+      points.forEach(p -> Series.rows(p).forEach(System.out::println));
+      return 0;
+    }
     BenchWeek week = BenchWeek.prepare(base, users, days);
     long bytes = week.bytes();
     System.out.printf(
@@ -293,7 +317,10 @@ public final class Bench implements Callable<Integer> {
 
   private List<String> memoryCheck(Path base, Map<String, Measurement> cases, Path logs)
       throws Exception {
-    List<String> command = ChildProcess.java("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+    // The step images' own memory caps (their -D options name classes of the step apps only).
+    List<String> caps =
+        DeployedSteps.imageJvmFlags(root).stream().filter(f -> !f.startsWith("-D")).toList();
+    List<String> command = ChildProcess.java(caps.toArray(String[]::new));
     command.add(MemoryCheck.class.getName());
     command.add(base.resolve("memory").toString());
     command.add(Long.toString(bigFileMb));

@@ -199,7 +199,7 @@ final class BenchReport {
         .append(targets().trim())
         .append("\n```\n\n");
     if (!memory.isEmpty()) {
-      md.append("## Memory checks (-Xmx256m)\n\n");
+      md.append("## Memory checks (the step images' JVM flags)\n\n");
       memory.forEach(m -> md.append("- ").append(m).append('\n'));
       md.append('\n');
     }

@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -36,12 +38,14 @@ import java.util.stream.Stream;
  * the load step's code against psql's \copy of the same rows.
  */
 final class DeployedSteps implements AutoCloseable {
-  /** The step images' entrypoint flags (images/Dockerfile.jvm). */
-  private static final List<String> IMAGE_JVM_FLAGS =
-      List.of(
-          "-XX:MaxRAMPercentage=75",
-          "-XX:+ExitOnOutOfMemoryError",
-          "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+  /**
+   * Where the step images' JVM flags are defined: the bench reads them from the ENTRYPOINT of this
+   * Dockerfile, so it measures the flags that ship and cannot drift from them.
+   */
+  static final String STEP_DOCKERFILE = "images/Dockerfile.jvm-prebuilt";
+
+  private static final Pattern ENTRYPOINT = Pattern.compile("(?s)\\nENTRYPOINT \\[(.*?)\\]");
+  private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
 
   private final Path root;
   private final BenchWeek week;
@@ -51,6 +55,7 @@ final class DeployedSteps implements AutoCloseable {
   private final PipelineConfig config;
   private final ObjectStore store;
   private final RunId run = new RunId("bench-deployed");
+  private final List<String> imageJvmFlags;
 
   private DeployedSteps(
       Path root, BenchWeek week, Path work, LocalS3 s3, LocalPostgres postgres, PipelineConfig c) {
@@ -61,6 +66,35 @@ final class DeployedSteps implements AutoCloseable {
     this.postgres = postgres;
     this.config = c;
     this.store = new S3ObjectStore(S3Clients.create(c));
+    this.imageJvmFlags = imageJvmFlags(root);
+  }
+
+  /**
+   * The JVM options of the step images' ENTRYPOINT (everything between "java" and "-jar"); the
+   * image's entrypoint runs java from the image's PATH, the bench this JVM's binary.
+   */
+  static List<String> imageJvmFlags(Path root) {
+    Path dockerfile = root.resolve(STEP_DOCKERFILE);
+    String text;
+    try {
+      text = Files.readString(dockerfile).replace("\\\n", " ");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the step image's flags: " + dockerfile, e);
+    }
+    Matcher entry = ENTRYPOINT.matcher(text);
+    if (!entry.find()) {
+      throw new IllegalStateException(dockerfile + ": no exec-form ENTRYPOINT");
+    }
+    List<String> words = new ArrayList<>();
+    Matcher word = QUOTED.matcher(entry.group(1));
+    while (word.find()) {
+      words.add(word.group(1));
+    }
+    int jar = words.indexOf("-jar");
+    if (words.isEmpty() || !words.get(0).equals("java") || jar < 0) {
+      throw new IllegalStateException(dockerfile + ": ENTRYPOINT is not java ... -jar: " + words);
+    }
+    return List.copyOf(words.subList(1, jar));
   }
 
   static DeployedSteps start(Path root, BenchWeek week, Path work) throws Exception {
@@ -118,16 +152,18 @@ final class DeployedSteps implements AutoCloseable {
     return env;
   }
 
-  private List<String> step(String name, Activity activity) {
+  private List<String> step(String name, Activity activity, List<String> extraJvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(IMAGE_JVM_FLAGS);
+    command.addAll(imageJvmFlags);
+    command.addAll(extraJvmOptions);
     command.add("-jar");
     command.add(root.resolve("tasks/" + name + "/target/quarkus-app/quarkus-run.jar").toString());
+    if (activity != null) {
+      command.addAll(List.of("--activity", activity.id()));
+    }
     command.addAll(
         List.of(
-            "--activity",
-            activity.id(),
             "--from",
             week.window().from().toString(),
             "--to",
@@ -142,7 +178,10 @@ final class DeployedSteps implements AutoCloseable {
     for (Activity activity : Activity.values()) {
       check(
           ChildProcess.run(
-              step("extract", activity), stepEnv(s3.endpoint()), logs, "extract-" + activity));
+              step("extract", activity, List.of()),
+              stepEnv(s3.endpoint()),
+              logs,
+              "extract-" + activity));
     }
   }
 
@@ -151,6 +190,12 @@ final class DeployedSteps implements AutoCloseable {
    * proxy adding {@code latencyMillis} per request. Returns {seconds, max peak RSS in kB}.
    */
   double[] transformAll(Path logs, long latencyMillis, String label) throws Exception {
+    return transformAll(logs, latencyMillis, label, List.of());
+  }
+
+  /** The same with JVM options after the image's (a flag variant to compare, a profiler). */
+  double[] transformAll(Path logs, long latencyMillis, String label, List<String> extraJvmOptions)
+      throws Exception {
     LatencyProxy proxy =
         latencyMillis > 0
             ? new LatencyProxy(s3.endpoint().getHost(), s3.endpoint().getPort(), latencyMillis)
@@ -162,7 +207,10 @@ final class DeployedSteps implements AutoCloseable {
       for (Activity activity : Activity.values()) {
         ChildProcess.Result r =
             ChildProcess.run(
-                step("transform", activity), stepEnv(endpoint), logs, label + "-" + activity);
+                step("transform", activity, extraJvmOptions),
+                stepEnv(endpoint),
+                logs,
+                label + "-" + activity);
         check(r);
         seconds += r.seconds();
         rss = Math.max(rss, r.peakRssKb());
@@ -173,6 +221,32 @@ final class DeployedSteps implements AutoCloseable {
         proxy.close();
       }
     }
+  }
+
+  /**
+   * The load step app per activity, then the promote step app: fresh JVMs with the images' flags,
+   * after {@link #transformAll}. Returns {load peak RSS kB (max), promote peak RSS kB, load
+   * seconds, promote seconds}.
+   */
+  double[] loadAndPromoteSteps(Path logs, String label) throws Exception {
+    long loadRss = -1;
+    double loadSeconds = 0;
+    for (Activity activity : Activity.values()) {
+      ChildProcess.Result r =
+          ChildProcess.run(
+              step("load", activity, List.of()),
+              stepEnv(s3.endpoint()),
+              logs,
+              label + "-load-" + activity);
+      check(r);
+      loadRss = Math.max(loadRss, r.peakRssKb());
+      loadSeconds += r.seconds();
+    }
+    ChildProcess.Result promote =
+        ChildProcess.run(
+            step("promote", null, List.of()), stepEnv(s3.endpoint()), logs, label + "-promote");
+    check(promote);
+    return new double[] {loadRss, promote.peakRssKb(), loadSeconds, promote.seconds()};
   }
 
   /** The load step's code for every activity (in this JVM). Returns {seconds, rows}. */

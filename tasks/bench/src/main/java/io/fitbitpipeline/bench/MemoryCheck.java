@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Run in a child JVM with a small heap (-Xmx256m): a full day of 1-second heart data (86,400
- * points) and a synthetic file of the given size (the day's points repeated: later repeats
- * overwrite earlier ones, as the contract says) go through the transform core. Success is finishing
- * with the right row count; the parent reads the peak RSS.
+ * Run in a child JVM with the step images' memory caps (images/Dockerfile.jvm-prebuilt): a full day
+ * of 1-second heart data (86,400 points) and a synthetic file of the given size (the day's points
+ * repeated: later repeats overwrite earlier ones, as the contract says) go through the transform
+ * core. Success is finishing with the right row count; the parent reads the peak RSS.
  *
  * <p>Usage: MemoryCheck DIR BIG_FILE_MB
  */

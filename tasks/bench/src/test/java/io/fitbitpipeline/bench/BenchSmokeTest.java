@@ -8,6 +8,7 @@ import io.fitbitpipeline.core.activity.Activity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,8 @@ class BenchSmokeTest {
   @Test
   void aTinyBenchmarkRunsChecksAgreementAndWritesTheDocs() throws Exception {
     Path docs = dir.resolve("docs");
+    // The repository root: the memory check runs with the step images' JVM flags, read there.
+    System.setProperty("pipeline.root", Path.of("../..").toAbsolutePath().normalize().toString());
     int exit =
         new CommandLine(new Bench())
             .execute(
@@ -54,6 +57,15 @@ class BenchSmokeTest {
     // The week is kept: 2 users x 1 day x 6 activities, all valid.
     assertEquals(
         12, BenchWeek.prepare(dir, 2, 1).fileCount(), "the kept week is reused as generated");
+  }
+
+  @Test
+  void theDeployedStepsRunWithTheStepImagesJvmFlags() {
+    List<String> flags = DeployedSteps.imageJvmFlags(Path.of("../..").toAbsolutePath().normalize());
+    assertTrue(flags.contains("-XX:+UseSerialGC"), flags.toString());
+    assertTrue(flags.stream().anyMatch(f -> f.startsWith("-Xmx")), flags.toString());
+    assertTrue(
+        flags.stream().noneMatch(f -> f.equals("-jar") || f.equals("java")), flags.toString());
   }
 
   @Test
