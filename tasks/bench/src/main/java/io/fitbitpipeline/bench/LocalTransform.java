@@ -14,7 +14,6 @@ import io.fitbitpipeline.core.run.RunId;
 import io.fitbitpipeline.core.step.DayRows;
 import io.fitbitpipeline.core.step.TableWriters;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -112,7 +111,8 @@ final class LocalTransform {
                 date,
                 activity);
         DayValidator.ValidDay valid;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        // Unbuffered, as the step hands the reader its object stream: RawBody buffers.
+        try (InputStream in = Files.newInputStream(file)) {
           valid = reader.read(in, activity, date, day);
         } catch (InvalidFileException e) {
           quarantined++;

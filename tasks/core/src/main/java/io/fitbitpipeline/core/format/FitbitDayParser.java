@@ -4,16 +4,19 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.activity.ValueKind;
+import java.io.ByteArrayInputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,10 +29,35 @@ import java.util.List;
  * recorded in {@link DayOfData#rejected()} and the file goes on.
  */
 public final class FitbitDayParser {
+  /** Bodies up to this size are read whole and may take the dataset fast path; larger stream. */
+  private static final int WHOLE_BODY_BYTES = 4 << 20;
+
   private final JsonFactory factory;
+  private final boolean fastPathFits;
+  private final DatasetScanner scanner = new DatasetScanner();
+  private byte[] body = new byte[1 << 16];
+
+  /** While a spliced document is parsed: the offset of its emptied dataset array, else -1. */
+  private long splicedArray = -1;
+
+  private boolean splicedPointsPut;
 
   public FitbitDayParser(JsonFactory factory) {
+    this(factory, true);
+  }
+
+  /** {@code fastPath} false: Jackson alone, the reference the fast path is tested against. */
+  FitbitDayParser(JsonFactory factory, boolean fastPath) {
     this.factory = factory;
+    StreamReadConstraints limits = factory.streamReadConstraints();
+    // The fast path's points must be within every limit the general parser would check on them:
+    // point objects at depth 4, "HH:mm:ss" strings, names of 5 and numbers of 30 characters.
+    this.fastPathFits =
+        fastPath
+            && limits.getMaxNestingDepth() >= 4
+            && limits.getMaxStringLength() >= 8
+            && limits.getMaxNameLength() >= 5
+            && limits.getMaxNumberLength() >= 30;
   }
 
   /** With the pipeline's {@link InputLimits#DEFAULT} on nesting, string and number lengths. */
@@ -38,7 +66,16 @@ public final class FitbitDayParser {
   }
 
   /**
-   * Parses {@code in} (not closed) into {@code day}, which is reset first.
+   * Parses {@code in} (closed at the end) into {@code day}, which is reset first. One instance per
+   * thread, like the {@link DayOfData} it fills.
+   *
+   * <p>A body of up to 4 MiB is read whole first. If its dataset array is in the plain form {@link
+   * DatasetScanner} reads, Jackson parses the rest of the file with that array left empty, and the
+   * scanned points go in where Jackson meets the array; if anything about that differs from the
+   * file as it is (the array is not where Jackson finds the dataset, or the rest fails), the whole
+   * file is parsed again by Jackson alone, so messages and locations are always Jackson's on the
+   * original bytes. Larger bodies, and bodies whose reading fails, go to Jackson as a stream that
+   * replays what was read, then goes on (or fails) as the body does.
    *
    * @throws InvalidFileException the file is malformed, truncated, an error body, or holds another
    *     resource
@@ -47,6 +84,77 @@ public final class FitbitDayParser {
   public void parse(InputStream in, Activity activity, DayOfData day)
       throws InvalidFileException, IOException {
     day.reset();
+    splicedPointsPut = false;
+    try {
+      int length = 0;
+      IOException failed = null;
+      boolean whole = false;
+      try {
+        while (true) {
+          if (length == body.length) {
+            if (length >= WHOLE_BODY_BYTES) {
+              break;
+            }
+            body = Arrays.copyOf(body, body.length * 2);
+          }
+          int n = in.read(body, length, body.length - length);
+          if (n < 0) {
+            whole = true;
+            break;
+          }
+          length += n;
+        }
+      } catch (IOException e) {
+        failed = e;
+      }
+      if (!whole) {
+        parseWithJackson(new Replay(body, length, failed, in), activity, day);
+        return;
+      }
+      if (length < body.length) {
+        body[length] = 0;
+      } else {
+        body = Arrays.copyOf(body, length + 1);
+      }
+      if (fastPathFits
+          && scanner.scan(body, length, activity)
+          && parseSpliced(length, activity, day)) {
+        return;
+      }
+      day.reset();
+      parseWithJackson(new ByteArrayInputStream(body, 0, length), activity, day);
+    } finally {
+      in.close();
+    }
+  }
+
+  /** Whether the last file's dataset went through the fast path (for tests). */
+  boolean fastPathUsed() {
+    return splicedPointsPut;
+  }
+
+  /** The file with its dataset array emptied, parsed by Jackson; false to parse it again whole. */
+  private boolean parseSpliced(int length, Activity activity, DayOfData day) {
+    int open = scanner.open();
+    int close = scanner.close();
+    byte[] spliced = new byte[open + 1 + length - close];
+    System.arraycopy(body, 0, spliced, 0, open + 1);
+    System.arraycopy(body, close, spliced, open + 1, length - close);
+    splicedArray = open;
+    splicedPointsPut = false;
+    try (JsonParser p = factory.createParser(spliced)) {
+      parseDocument(p, activity, day);
+      return splicedPointsPut;
+    } catch (InvalidFileException | IOException | RuntimeException e) {
+      splicedPointsPut = false;
+      return false;
+    } finally {
+      splicedArray = -1;
+    }
+  }
+
+  private void parseWithJackson(InputStream in, Activity activity, DayOfData day)
+      throws InvalidFileException, IOException {
     // Jackson detects and skips a UTF-8 byte-order mark when it reads bytes.
     try (JsonParser p = factory.createParser(in)) {
       parseDocument(p, activity, day);
@@ -67,6 +175,42 @@ public final class FitbitDayParser {
           truncated
               ? "truncated JSON: input ends" + location(e)
               : "malformed JSON: " + e.getOriginalMessage() + location(e));
+    }
+  }
+
+  /** The bytes read so far, then the rest of the body, or the failure that stopped reading it. */
+  private static final class Replay extends InputStream {
+    private final ByteArrayInputStream read;
+    private final IOException failed;
+    private final InputStream rest;
+
+    Replay(byte[] bytes, int length, IOException failed, InputStream rest) {
+      this.read = new ByteArrayInputStream(bytes, 0, length);
+      this.failed = failed;
+      this.rest = rest;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (read.available() > 0) {
+        return read.read(buffer, offset, length);
+      }
+      if (failed != null) {
+        throw failed;
+      }
+      return rest.read(buffer, offset, length);
+    }
+
+    @Override
+    public void close() throws IOException {
+      rest.close();
     }
   }
 
@@ -265,8 +409,16 @@ public final class FitbitDayParser {
       switch (name) {
         case "dataset" -> {
           expect(p, JsonToken.START_ARRAY, "dataset");
+          if (p.currentTokenLocation().getByteOffset() == splicedArray) {
+            // The emptied array of a spliced document: its points were scanned from the bytes.
+            scanner.putInto(day);
+            splicedPointsPut = true;
+            splicedArray = -1;
+          }
+          // One decimal's text at a time, reused for every point of the dataset.
+          StringBuilder floatText = new StringBuilder(32);
           while (p.nextToken() != JsonToken.END_ARRAY) {
-            parsePoint(p, activity, day);
+            parsePoint(p, activity, day, floatText);
           }
         }
         case "datasetInterval" ->
@@ -277,7 +429,7 @@ public final class FitbitDayParser {
     }
   }
 
-  private void parsePoint(JsonParser p, Activity activity, DayOfData day)
+  private void parsePoint(JsonParser p, Activity activity, DayOfData day, StringBuilder floatText)
       throws IOException, InvalidFileException {
     day.countRead();
     if (p.currentToken() != JsonToken.START_OBJECT) {
@@ -325,8 +477,11 @@ public final class FitbitDayParser {
                     ? p.getText()
                     : null;
           } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-            // A decimal's text may differ from its double's (1.50 vs 1.5): kept for rejects.
-            rawValue = p.getText();
+            // A decimal's text may differ from its double's (1.50 vs 1.5): kept for rejects,
+            // copied aside and made a String only if the point is rejected.
+            floatText.setLength(0);
+            floatText.append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            rawValue = null;
             value = p.getDoubleValue();
           } else {
             rawValue = rawText(p);
@@ -360,7 +515,9 @@ public final class FitbitDayParser {
       problem = checkValue(activity, value, level, mets);
     }
     if (problem != null) {
-      if (valueToken == JsonToken.VALUE_NUMBER_INT && rawValue == null) {
+      if (valueToken == JsonToken.VALUE_NUMBER_FLOAT) {
+        rawValue = floatText.toString();
+      } else if (valueToken == JsonToken.VALUE_NUMBER_INT && rawValue == null) {
         // A short positive integer's text is its value's (JSON has no leading zeros).
         rawValue = formatValue(value);
       }
@@ -371,7 +528,7 @@ public final class FitbitDayParser {
     day.put(second, value, level, mets);
   }
 
-  private static String checkValue(Activity activity, double value, int level, int mets) {
+  static String checkValue(Activity activity, double value, int level, int mets) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
       return "value is not a finite number";
     }

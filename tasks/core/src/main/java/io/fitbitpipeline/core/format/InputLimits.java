@@ -2,6 +2,7 @@ package io.fitbitpipeline.core.format;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 
 /**
  * How big and how deep a raw Fitbit file may be (docs/hostile-input.md). The largest real file, a
@@ -40,6 +41,9 @@ public record InputLimits(
                 .maxNameLength(maxNameLength)
                 .maxNumberLength(maxNumberLength)
                 .build())
+        // Same doubles (both parsers round correctly), without the JDK's BigInteger slow path
+        // that decimals such as calories' 15-digit values took.
+        .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
         .build();
   }
 

@@ -17,6 +17,12 @@ import java.util.zip.GZIPInputStream;
 public final class RawBody {
   private static final int BUFFER = 1 << 16;
 
+  /**
+   * Enough to look at the first two bytes; bulk reads (the parser reads a body whole) bypass a
+   * BufferedInputStream's buffer, so a large one would only be allocated per file for nothing.
+   */
+  private static final int PEEK_BUFFER = 1 << 13;
+
   private final InputLimits limits;
 
   public RawBody(InputLimits limits) {
@@ -25,7 +31,7 @@ public final class RawBody {
 
   /** Wraps {@code in} (closing the result closes it). */
   public InputStream open(InputStream in) throws IOException {
-    BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
+    BufferedInputStream buffered = new BufferedInputStream(in, PEEK_BUFFER);
     buffered.mark(2);
     int first = buffered.read();
     int second = buffered.read();

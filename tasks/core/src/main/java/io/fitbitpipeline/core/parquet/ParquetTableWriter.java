@@ -5,6 +5,7 @@ import io.fitbitpipeline.core.warehouse.ColumnType;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,10 @@ public final class ParquetTableWriter implements Closeable {
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withRowGroupSize((long) ROW_GROUP_BYTES)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            // Size statistics (byte and level histograms per page) cost work on every value,
+            // and no reader of these files (loader, COPY, DuckDB) plans with them. Min/max
+            // statistics stay.
+            .withSizeStatisticsEnabled(false)
             .build();
   }
 
@@ -196,7 +201,9 @@ public final class ParquetTableWriter implements Closeable {
       // The same text object row after row (a file's user id) is encoded once.
       if (text != lastText[index]) {
         lastText[index] = text;
-        lastBinary[index] = Binary.fromString((String) text);
+        // Array-backed: Parquet hashes, compares (dictionary, statistics) it once per row.
+        lastBinary[index] =
+            Binary.fromConstantByteArray(((String) text).getBytes(StandardCharsets.UTF_8));
       }
       return lastBinary[index];
     }

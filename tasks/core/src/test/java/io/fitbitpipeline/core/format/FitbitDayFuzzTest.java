@@ -19,7 +19,8 @@ import java.time.LocalDate;
  * src/test/resources/.../FitbitDayFuzzTestInputs/ as a regression test (the samples of
  * fitbit-samples/, hand-made hostile seeds, and every crash fuzzing found). With JAZZER_FUZZ=1 it
  * fuzzes for {@code maxDuration} and writes any crashing input there (scripts/test.sh does this on
- * every CI run).
+ * every CI run). Every input is also read by Jackson alone: the dataset fast path must leave the
+ * same day or the same quarantine reason.
  */
 class FitbitDayFuzzTest {
   private static final LocalDate KEY_DATE = LocalDate.of(2026, 11, 16);
@@ -28,9 +29,16 @@ class FitbitDayFuzzTest {
   private final RawDayReader reader = new RawDayReader();
   private final DayOfData day = new DayOfData();
 
+  // The pipeline's reader and Jackson alone: the dataset fast path must change nothing.
+  private final RawDayReader[] both = DayOutcome.readers();
+
   @FuzzTest(maxDuration = "90s")
   void readsADayOrRefusesTheFile(byte[] body) throws IOException {
     for (Activity activity : Activity.values()) {
+      assertEquals(
+          DayOutcome.of(both[1], new ByteArrayInputStream(body), activity, KEY_DATE),
+          DayOutcome.of(both[0], new ByteArrayInputStream(body), activity, KEY_DATE),
+          "fast path and Jackson alone disagree for " + activity);
       try {
         DayValidator.ValidDay valid =
             reader.read(new ByteArrayInputStream(body), activity, KEY_DATE, day);
