@@ -13,6 +13,7 @@ import io.fitbitpipeline.core.run.Window;
 import io.fitbitpipeline.core.warehouse.StagingLoad;
 import io.fitbitpipeline.core.warehouse.Tables;
 import io.fitbitpipeline.core.warehouse.Warehouse;
+import io.fitbitpipeline.core.warehouse.WarehouseDialect;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
 import java.io.IOException;
 import java.sql.Connection;
@@ -78,7 +79,7 @@ public final class Loader {
       try {
         // A concurrent load of this activity (another run) waits: staging holds one run whole.
         warehouse.dialect().lockStaging(c, activity);
-        clearStaging(c, activity);
+        clearStaging(c, warehouse.dialect(), activity);
         for (WarehouseTable table : tables) {
           long rows = 0;
           // One COPY per shard: each shard's load manifest names exactly its files of the table.
@@ -119,10 +120,11 @@ public final class Loader {
   }
 
   /** Staging holds one run of an activity at a time; the activity's rows of a retry replace it. */
-  static void clearStaging(Connection c, Activity activity) throws SQLException {
+  static void clearStaging(Connection c, WarehouseDialect dialect, Activity activity)
+      throws SQLException {
     try (Statement s = c.createStatement()) {
       for (WarehouseTable table : Tables.of(activity)) {
-        s.executeUpdate("DELETE FROM " + table.staging());
+        s.executeUpdate(dialect.clearTable(table.staging()));
       }
     }
     for (WarehouseTable shared : List.of(Tables.REJECTED_POINTS, Tables.FILE_LEDGER)) {

@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,6 +32,8 @@ import java.util.Map;
  * everything back and names the check, the table and the rows.
  */
 public final class Promoter {
+  private static final String UNIQUE_VIOLATION = "23505";
+
   private final Warehouse warehouse;
   private final ShardManifests manifests;
   private final PipelineRuns runs;
@@ -183,21 +186,10 @@ public final class Promoter {
     for (WarehouseTable table : Tables.of(activity)) {
       long staged = count(c, "SELECT COUNT(*) FROM " + table.staging());
       expectRows(table.staging(), staged, manifest.rowsPerTable().getOrDefault(table.name(), 0L));
-      long duplicates =
-          count(
-              c,
-              "SELECT COUNT(*) FROM (SELECT "
-                  + String.join(", ", table.key())
-                  + " FROM "
-                  + table.staging()
-                  + " GROUP BY "
-                  + String.join(", ", table.key())
-                  + " HAVING COUNT(*) > 1) d");
-      if (duplicates > 0) {
-        fail(
-            "no duplicate keys",
-            table.staging(),
-            duplicates + " keys " + table.key() + " occur more than once");
+      if (!warehouse.dialect().enforcesPrimaryKeys()) {
+        // Redshift does not enforce keys: staging is scanned for them here. PostgreSQL's primary
+        // key finds them while inserting (see insertChecked), which saves a sort of staging.
+        checkNoDuplicates(c, table);
       }
       long orphans =
           count(
@@ -232,6 +224,48 @@ public final class Promoter {
     expectRows("fitbit_staging.file_ledger", ledger, manifest.results().size());
   }
 
+  private static void checkNoDuplicates(Connection c, WarehouseTable table) throws SQLException {
+    long duplicates =
+        count(
+            c,
+            "SELECT COUNT(*) FROM (SELECT "
+                + String.join(", ", table.key())
+                + " FROM "
+                + table.staging()
+                + " GROUP BY "
+                + String.join(", ", table.key())
+                + " HAVING COUNT(*) > 1) d");
+    if (duplicates > 0) {
+      fail(
+          "no duplicate keys",
+          table.staging(),
+          duplicates + " keys " + table.key() + " occur more than once");
+    }
+  }
+
+  /**
+   * INSERT ... SELECT into production where the dialect enforces its primary key: the checks before
+   * it left only staged duplicates to break the key (every staged user-day's production rows were
+   * just deleted), so a unique violation becomes the same check failure as the explicit scan. The
+   * savepoint keeps the transaction usable for the query that counts them.
+   */
+  private static long insertChecked(Connection c, WarehouseTable table, String insert)
+      throws SQLException {
+    Savepoint before = c.setSavepoint();
+    try {
+      long rows = update(c, insert);
+      c.releaseSavepoint(before);
+      return rows;
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+      c.rollback(before);
+      checkNoDuplicates(c, table);
+      throw e;
+    }
+  }
+
   private static void expectRows(String table, long staged, long written) {
     if (staged != written) {
       fail("row counts", table, staged + " rows staged, but transform wrote " + written);
@@ -257,22 +291,24 @@ public final class Promoter {
               ? prod + ".ts >= l.date AND " + prod + ".ts < l.date + INTERVAL '1 day'"
               : prod + ".date = l.date";
       update(c, "DELETE FROM " + prod + loadedDays + prod + ".user_id AND " + sameDay, id);
+      String insert =
+          "INSERT INTO "
+              + prod
+              + " ("
+              + table.columnList()
+              + ") SELECT "
+              + table.columnList()
+              + " FROM "
+              + table.staging();
       long rows =
-          update(
-              c,
-              "INSERT INTO "
-                  + prod
-                  + " ("
-                  + table.columnList()
-                  + ") SELECT "
-                  + table.columnList()
-                  + " FROM "
-                  + table.staging());
+          warehouse.dialect().enforcesPrimaryKeys()
+              ? insertChecked(c, table, insert)
+              : update(c, insert);
       stats.addRows(table.name(), rows);
       if (table.name().endsWith("_intraday")) {
         stats.rowsWritten = rows;
       }
-      update(c, "DELETE FROM " + table.staging());
+      update(c, warehouse.dialect().clearTable(table.staging()));
     }
     String keys = "(SELECT source_key FROM fitbit_staging.file_ledger WHERE activity = ?)";
     update(c, "DELETE FROM fitbit_ops.rejected_points WHERE source_key IN " + keys, id);
@@ -298,7 +334,7 @@ public final class Promoter {
                 + " FROM fitbit_staging.file_ledger WHERE activity = ?",
             id);
     stats.addRows(Tables.FILE_LEDGER.name(), files);
-    Loader.clearStaging(c, activity);
+    Loader.clearStaging(c, warehouse.dialect(), activity);
   }
 
   /** Runs {@code sql} with {@code values} bound to its parameters in order. */

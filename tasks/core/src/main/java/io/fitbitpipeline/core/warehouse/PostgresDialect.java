@@ -2,12 +2,8 @@ package io.fitbitpipeline.core.warehouse;
 
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
-import io.fitbitpipeline.core.lake.StagedFile;
-import io.fitbitpipeline.core.parquet.ParquetTableReader;
+import io.fitbitpipeline.core.parquet.FlatParquetRows;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,6 +16,9 @@ import org.postgresql.copy.CopyIn;
  * the loader streams the same lake files through COPY ... FROM STDIN.
  */
 public final class PostgresDialect implements WarehouseDialect {
+  /** Staged files downloaded ahead of the COPY: enough to hide S3 latency, a few MB on disk. */
+  private static final int DOWNLOADS_AHEAD = 4;
+
   private final ObjectStore store;
   private final LakeLayout lake;
 
@@ -50,6 +49,22 @@ public final class PostgresDialect implements WarehouseDialect {
         "CREATE INDEX IF NOT EXISTS file_ledger_activity ON fitbit_ops.file_ledger (activity, user_id, date)");
   }
 
+  /**
+   * TRUNCATE: transactional on PostgreSQL (a rollback brings the rows back), and it frees the table
+   * at once instead of deleting millions of rows one by one and leaving them for VACUUM. Its ACCESS
+   * EXCLUSIVE lock only keeps readers of this activity's staging waiting, which the staging lock
+   * does already.
+   */
+  @Override
+  public String clearTable(String table) {
+    return "TRUNCATE " + table;
+  }
+
+  @Override
+  public boolean enforcesPrimaryKeys() {
+    return true;
+  }
+
   @Override
   public void lockStaging(Connection connection, io.fitbitpipeline.core.activity.Activity activity)
       throws SQLException {
@@ -71,30 +86,29 @@ public final class PostgresDialect implements WarehouseDialect {
   public long copyToStaging(Connection connection, StagingLoad load)
       throws SQLException, IOException {
     PGConnection pg = connection.unwrap(PGConnection.class);
+    // One binary COPY for all the load's files: values go from Parquet's column readers to the
+    // wire without text on either side, and the next files download while this one is copied.
     String sql =
         "COPY "
             + load.target()
             + " ("
             + load.table().quotedColumnList()
-            + ") FROM STDIN WITH (FORMAT text)";
+            + ") FROM STDIN WITH (FORMAT binary)";
     long rows = 0;
-    Path temp = Files.createTempFile("fitbit-load-", ".parquet");
-    try {
-      for (StagedFile file : load.files()) {
-        store.download(lake.bucket(), file.key(), temp);
-        CopyIn copy = pg.getCopyAPI().copyIn(sql);
-        try {
-          TextRowEncoder encoder = new TextRowEncoder(copy);
-          rows += ParquetTableReader.read(load.table(), temp, encoder::write);
-          encoder.flush();
-          copy.endCopy();
-        } catch (SQLException | IOException | RuntimeException e) {
-          cancel(copy, e);
-          throw e;
+    try (StagedFileDownloads downloads =
+        new StagedFileDownloads(store, lake.bucket(), load.files(), DOWNLOADS_AHEAD)) {
+      CopyIn copy = pg.getCopyAPI().copyIn(sql);
+      try {
+        PostgresBinaryCopy encoder = new PostgresBinaryCopy(copy, load.table().columns());
+        for (int i = 0; i < load.files().size(); i++) {
+          rows += FlatParquetRows.read(load.table(), downloads.next(), encoder::write);
         }
+        encoder.finish();
+        copy.endCopy();
+      } catch (SQLException | IOException | RuntimeException e) {
+        cancel(copy, e);
+        throw e;
       }
-    } finally {
-      Files.deleteIfExists(temp);
     }
     return rows;
   }
@@ -111,62 +125,6 @@ public final class PostgresDialect implements WarehouseDialect {
       }
     } catch (SQLException e) {
       failure.addSuppressed(e);
-    }
-  }
-
-  /** PostgreSQL's COPY text format: tab-separated, \N for NULL, backslash escapes. */
-  private static final class TextRowEncoder {
-    private final CopyIn copy;
-    private final StringBuilder buffer = new StringBuilder(1 << 16);
-
-    TextRowEncoder(CopyIn copy) {
-      this.copy = copy;
-    }
-
-    void write(Object[] row) throws IOException {
-      for (int i = 0; i < row.length; i++) {
-        if (i > 0) {
-          buffer.append('\t');
-        }
-        Object value = row[i];
-        if (value == null) {
-          buffer.append("\\N");
-        } else if (value instanceof String text) {
-          escape(text);
-        } else {
-          buffer.append(value);
-        }
-      }
-      buffer.append('\n');
-      if (buffer.length() > 60_000) {
-        flush();
-      }
-    }
-
-    private void escape(String text) {
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        switch (c) {
-          case '\\' -> buffer.append("\\\\");
-          case '\t' -> buffer.append("\\t");
-          case '\n' -> buffer.append("\\n");
-          case '\r' -> buffer.append("\\r");
-          default -> buffer.append(c);
-        }
-      }
-    }
-
-    void flush() throws IOException {
-      if (buffer.length() == 0) {
-        return;
-      }
-      byte[] bytes = buffer.toString().getBytes(StandardCharsets.UTF_8);
-      try {
-        copy.writeToCopy(bytes, 0, bytes.length);
-      } catch (SQLException e) {
-        throw new IOException("COPY failed: " + e.getMessage(), e);
-      }
-      buffer.setLength(0);
     }
   }
 }

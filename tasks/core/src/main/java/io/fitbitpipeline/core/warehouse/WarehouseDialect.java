@@ -97,6 +97,23 @@ public interface WarehouseDialect {
   void lockStaging(Connection connection, io.fitbitpipeline.core.activity.Activity activity)
       throws SQLException;
 
+  /**
+   * Empties a staging table inside the caller's transaction (the staging lock of its activity is
+   * held). DELETE by default: Redshift's TRUNCATE commits the open transaction, which would break a
+   * load's and a promote's all-or-nothing.
+   */
+  default String clearTable(String table) {
+    return "DELETE FROM " + table;
+  }
+
+  /**
+   * True when production's primary keys are enforced, so that inserting a staged key twice fails
+   * and promote need not scan staging for duplicates first. Redshift only declares keys.
+   */
+  default boolean enforcesPrimaryKeys() {
+    return false;
+  }
+
   /** Copies the load's Parquet files into its target table; returns the rows copied. */
   long copyToStaging(Connection connection, StagingLoad load) throws SQLException, IOException;
 }

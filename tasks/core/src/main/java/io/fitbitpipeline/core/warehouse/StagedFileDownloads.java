@@ -1,0 +1,115 @@
+package io.fitbitpipeline.core.warehouse;
+
+import io.fitbitpipeline.core.lake.ObjectStore;
+import io.fitbitpipeline.core.lake.StagedFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The load's staged files as local temporary files, in order, each downloaded while the loader is
+ * still copying the ones before it: up to {@code ahead} files at a time on one background thread,
+ * so S3's latency overlaps COPY instead of adding up file by file. Each file is deleted once the
+ * next one is asked for, and everything left on close.
+ */
+final class StagedFileDownloads implements AutoCloseable {
+  private final ObjectStore store;
+  private final String bucket;
+  private final List<StagedFile> files;
+  private final int ahead;
+  private final ExecutorService worker;
+  private final Deque<Download> pending = new ArrayDeque<>();
+  private int submitted;
+  private Path current;
+
+  private record Download(Path file, Future<?> done) {}
+
+  StagedFileDownloads(ObjectStore store, String bucket, List<StagedFile> files, int ahead) {
+    this.store = store;
+    this.bucket = bucket;
+    this.files = files;
+    this.ahead = Math.max(1, ahead);
+    this.worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "load-download");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** The next file, downloaded; waits for it if its download has not finished. */
+  Path next() throws IOException {
+    deleteCurrent();
+    while (pending.size() < ahead && submitted < files.size()) {
+      String key = files.get(submitted++).key();
+      Path temp = Files.createTempFile("fitbit-load-", ".parquet");
+      pending.add(
+          new Download(
+              temp,
+              worker.submit(
+                  () -> {
+                    try {
+                      store.download(bucket, key, temp);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  })));
+    }
+    Download next = pending.poll();
+    if (next == null) {
+      throw new IllegalStateException("no staged file left to download");
+    }
+    current = next.file();
+    try {
+      next.done().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while downloading " + current, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof UncheckedIOException io) {
+        throw io.getCause();
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException(cause.getMessage(), cause);
+    }
+    return current;
+  }
+
+  private void deleteCurrent() throws IOException {
+    if (current != null) {
+      Files.deleteIfExists(current);
+      current = null;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    worker.shutdownNow();
+    for (Download download : pending) {
+      download.done().cancel(true);
+    }
+    try {
+      // A download still writing its file must stop before the file can be deleted for good.
+      worker.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    deleteCurrent();
+    for (Download download : pending) {
+      Files.deleteIfExists(download.file());
+    }
+    pending.clear();
+  }
+}
