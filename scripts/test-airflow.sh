@@ -16,8 +16,8 @@ start=$(date +%s)
 
 cd "$ROOT"
 echo "test-airflow: ruff check"
-"$VENV/bin/ruff" check dags tests/dags tests/ui
-"$VENV/bin/ruff" format --check dags tests/dags tests/ui
+"$VENV/bin/ruff" check dags tests/dags tests/ui tests/infra
+"$VENV/bin/ruff" format --check dags tests/dags tests/ui tests/infra
 
 echo "test-airflow: pytest"
 status=0

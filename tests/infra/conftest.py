@@ -6,7 +6,7 @@ import json
 import os
 import re
 import shutil
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import hcl2
@@ -19,7 +19,15 @@ IMAGES = REPO / "images"
 STEPS = ("extract", "transform", "load", "promote")
 
 # Folders that never hold project sources worth linting.
-EXCLUDED_DIRS = {".git", ".venv", "node_modules", "target", ".terraform", ".pipeline-local", "__pycache__"}
+EXCLUDED_DIRS = {
+    ".git",
+    ".venv",
+    "node_modules",
+    "target",
+    ".terraform",
+    ".pipeline-local",
+    "__pycache__",
+}
 
 
 def _unquote(value):
@@ -31,11 +39,13 @@ def _unquote(value):
     if isinstance(value, list):
         return [_unquote(v) for v in value]
     if isinstance(value, dict):
-        return {_unquote(k): _unquote(v) for k, v in value.items() if k != "__is_block__"}
+        return {
+            _unquote(k): _unquote(v) for k, v in value.items() if k != "__is_block__"
+        }
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_hcl(path: Path) -> dict:
     with open(path, encoding="utf-8") as handle:
         return _unquote(hcl2.load(handle))
@@ -70,11 +80,19 @@ def blocks(directory: Path, kind: str) -> dict:
 
 
 def resources(directory: Path, rtype: str) -> dict:
-    return {name: body for (t, name), body in blocks(directory, "resource").items() if t == rtype}
+    return {
+        name: body
+        for (t, name), body in blocks(directory, "resource").items()
+        if t == rtype
+    }
 
 
 def policy_documents(directory: Path) -> dict:
-    return {name: body for (t, name), body in blocks(directory, "data").items() if t == "aws_iam_policy_document"}
+    return {
+        name: body
+        for (t, name), body in blocks(directory, "data").items()
+        if t == "aws_iam_policy_document"
+    }
 
 
 def as_list(value) -> list:
@@ -113,13 +131,23 @@ def tool(env_name: str, exe: str) -> str:
     candidate = os.environ.get(env_name)
     if candidate and Path(candidate).exists():
         return candidate
-    venv_candidate = REPO / ".venv" / ("infra-checkov" if exe == "checkov" else "infra") / "bin" / exe
+    venv_candidate = (
+        REPO
+        / ".venv"
+        / ("infra-checkov" if exe == "checkov" else "infra")
+        / "bin"
+        / exe
+    )
     if venv_candidate.exists():
         return str(venv_candidate)
     found = shutil.which(exe)
     if not found:
-        pytest.fail(f"{exe} not found: run scripts/setup-infra.sh (or scripts/test-infra.sh)")
+        pytest.fail(
+            f"{exe} not found: run scripts/setup-infra.sh (or scripts/test-infra.sh)"
+        )
     return found
 
 
-SECRET_KEY = re.compile(r"(PASSWORD|SECRET|TOKEN|FERNET|_KEY$|ACCESS_KEY)", re.IGNORECASE)
+SECRET_KEY = re.compile(
+    r"(PASSWORD|SECRET|TOKEN|FERNET|_KEY$|ACCESS_KEY)", re.IGNORECASE
+)

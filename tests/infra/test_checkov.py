@@ -13,11 +13,25 @@ SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
 
 def _run_checkov() -> dict:
     result = subprocess.run(
-        [tool("CHECKOV_BIN", "checkov"), "-d", str(TF_ROOT), "--framework", "terraform",
-         "--skip-download", "--output", "json", "--compact"],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            tool("CHECKOV_BIN", "checkov"),
+            "-d",
+            str(TF_ROOT),
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--output",
+            "json",
+            "--compact",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
-    assert result.stdout.strip(), f"checkov printed nothing (exit {result.returncode}): {result.stderr[-2000:]}"
+    assert result.stdout.strip(), (
+        f"checkov printed nothing (exit {result.returncode}): {result.stderr[-2000:]}"
+    )
     report = json.loads(result.stdout)
     if isinstance(report, list):
         report = next(r for r in report if r.get("check_type") == "terraform")
@@ -42,11 +56,17 @@ def test_checkov_has_no_failed_checks():
 def test_every_checkov_skip_is_justified_inline():
     skips = []
     for path in tf_files():
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(
+            path.read_text(encoding="utf-8").splitlines(), start=1
+        ):
             match = SKIP.search(line)
             if match:
-                skips.append((path, number, match.group(1), (match.group(2) or "").strip()))
+                skips.append(
+                    (path, number, match.group(1), (match.group(2) or "").strip())
+                )
     assert skips, "expected the documented skips (e.g. CKV_AWS_144 on the buckets)"
     for path, number, check_id, reason in skips:
         assert re.fullmatch(r"CKV2?_AWS_\d+", check_id), f"{path}:{number}: {check_id}"
-        assert len(reason) >= 20, f"{path}:{number}: skip of {check_id} needs a real reason"
+        assert len(reason) >= 20, (
+            f"{path}:{number}: skip of {check_id} needs a real reason"
+        )

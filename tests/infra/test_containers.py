@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import IMAGES, REPO, SECRET_KEY, STEPS, release
 
 # The batch DAG's steps (conftest.STEPS) and the workout lakehouse's (DAG fitbit_lakehouse).
@@ -31,16 +30,35 @@ CI = REPO / ".github" / "workflows" / "ci.yml"
 
 # What every lakehouse step (and the simulator) needs besides the batch environment.
 KAFKA_ENV = (
-    "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_AUTH", "KAFKA_TOPIC_USER_INFO", "KAFKA_TOPIC_WORKOUT",
-    "KAFKA_TOPIC_BPM", "KAFKA_CONSUMER_GROUP", "LANDING_PREFIX",
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "KAFKA_AUTH",
+    "KAFKA_TOPIC_USER_INFO",
+    "KAFKA_TOPIC_WORKOUT",
+    "KAFKA_TOPIC_BPM",
+    "KAFKA_CONSUMER_GROUP",
+    "LANDING_PREFIX",
 )
 CONTRACT_ENV = (
-    "RAW_BUCKET", "RAW_PREFIX", "LAKE_BUCKET", "AWS_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY", "WAREHOUSE_JDBC_URL", "WAREHOUSE_USER", "WAREHOUSE_PASSWORD", "WAREHOUSE_DIALECT",
+    "RAW_BUCKET",
+    "RAW_PREFIX",
+    "LAKE_BUCKET",
+    "AWS_REGION",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "WAREHOUSE_JDBC_URL",
+    "WAREHOUSE_USER",
+    "WAREHOUSE_PASSWORD",
+    "WAREHOUSE_DIALECT",
 )
 # Secrets the DAGs only pass through private_environment (dags/fitbit_pipeline/config.py).
-DAG_SECRET_ENV = {"WAREHOUSE_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                  "KAFKA_SASL_PASSWORD"}
+DAG_SECRET_ENV = {
+    "WAREHOUSE_PASSWORD",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "KAFKA_SASL_PASSWORD",
+}
 
 
 # ----------------------------------------------------------------------------- Dockerfile parsing
@@ -123,15 +141,21 @@ def test_final_stage_is_a_configured_one_shot_job(variant):
     final = stages(path)[-1]
     keywords = [k for k, _ in final["instructions"]]
     envs = " ".join(args for k, args in final["instructions"] if k == "ENV")
-    assert re.search(r"\bCONTAINER=true\b", envs), f"{variant}: ENV CONTAINER=true missing"
+    assert re.search(r"\bCONTAINER=true\b", envs), (
+        f"{variant}: ENV CONTAINER=true missing"
+    )
     entrypoint = [args for k, args in final["instructions"] if k == "ENTRYPOINT"]
-    assert entrypoint and json.loads(entrypoint[-1]), f"{variant}: ENTRYPOINT must be exec (JSON) form"
+    assert entrypoint and json.loads(entrypoint[-1]), (
+        f"{variant}: ENTRYPOINT must be exec (JSON) form"
+    )
     # one-shot: no HEALTHCHECK, and the file says why
     assert "HEALTHCHECK" not in keywords
     assert re.search(r"HEALTHCHECK|one-shot", path.read_text(encoding="utf-8"))
     # no secrets baked in
     for key_value in re.findall(r"(\w+)=", envs):
-        assert not SECRET_KEY.search(key_value), f"{variant}: secret-like ENV {key_value}"
+        assert not SECRET_KEY.search(key_value), (
+            f"{variant}: secret-like ENV {key_value}"
+        )
     assert "EXPOSE" not in keywords
 
 
@@ -155,8 +179,13 @@ def test_jvm_step_images_cap_memory_with_the_same_flags():
         entrypoints.append(json.loads(entry))
     assert entrypoints[0] == entrypoints[1]
     flags = entrypoints[0][1 : entrypoints[0].index("-jar")]
-    for cap in ("-Xmx", "-Xss", "-XX:MaxMetaspaceSize=", "-XX:ReservedCodeCacheSize=",
-                "-XX:MaxDirectMemorySize="):
+    for cap in (
+        "-Xmx",
+        "-Xss",
+        "-XX:MaxMetaspaceSize=",
+        "-XX:ReservedCodeCacheSize=",
+        "-XX:MaxDirectMemorySize=",
+    ):
         assert any(flag.startswith(cap) for flag in flags), f"no {cap} among {flags}"
     assert "-XX:+ExitOnOutOfMemoryError" in flags
     heap = next(flag for flag in flags if flag.startswith("-Xmx"))
@@ -168,7 +197,9 @@ def test_step_dockerfiles_document_every_step(variant):
     """The header lists the STEP values: every image of release.json, batch and lakehouse."""
     header = header_comment(DOCKERFILES[variant])
     for step in release()["images"]:
-        assert re.search(rf"\b{step}\b", header), f"{variant}: {step} missing from the header comment"
+        assert re.search(rf"\b{step}\b", header), (
+            f"{variant}: {step} missing from the header comment"
+        )
     assert not re.search(r"\bfour\b", header), f"{variant}: still speaks of four steps"
 
 
@@ -188,7 +219,10 @@ def test_one_parameterized_dockerfile_builds_the_step_module(variant):
 def test_native_uses_mandrel_builder_and_micro_runtime():
     path = DOCKERFILES["native"]
     froms = [resolve_from(path, s["from"]) for s in stages(path)]
-    assert any(f.startswith("quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-21") for f in froms)
+    assert any(
+        f.startswith("quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-21")
+        for f in froms
+    )
     assert froms[-1] == "quay.io/quarkus/ubi9-quarkus-micro-image:2.0"
     copies = [a for k, a in stages(path)[-1]["instructions"] if k == "COPY"]
     assert any("--from=build" in c and "/work/application" in c for c in copies)
@@ -197,8 +231,12 @@ def test_native_uses_mandrel_builder_and_micro_runtime():
 def test_jvm_uses_openjdk_runtime_and_fast_jar():
     path = DOCKERFILES["jvm"]
     final = stages(path)[-1]
-    assert resolve_from(path, final["from"]).startswith("registry.access.redhat.com/ubi9/openjdk-")
-    assert "quarkus-run.jar" in " ".join(a for k, a in final["instructions"] if k == "ENTRYPOINT")
+    assert resolve_from(path, final["from"]).startswith(
+        "registry.access.redhat.com/ubi9/openjdk-"
+    )
+    assert "quarkus-run.jar" in " ".join(
+        a for k, a in final["instructions"] if k == "ENTRYPOINT"
+    )
 
 
 @pytest.mark.parametrize("variant", ALL_DOCKERFILES)
@@ -217,25 +255,51 @@ def compose():
 
 
 REQUIRED_SERVICES = {
-    "airflow-db", "airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
-    "airflow-triggerer", "minio", "minio-init", "warehouse", "seed", "kafka", "simulator", *ALL_STEPS,
+    "airflow-db",
+    "airflow-init",
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+    "minio",
+    "minio-init",
+    "warehouse",
+    "seed",
+    "kafka",
+    "simulator",
+    *ALL_STEPS,
 }
 # Long-running clients: nothing depends on their health, so no healthcheck (see the test below).
 CLIENT_SERVICES = {"simulator"}
 
 
 def test_required_services_present(compose):
-    assert REQUIRED_SERVICES <= set(compose["services"]), REQUIRED_SERVICES - set(compose["services"])
+    assert REQUIRED_SERVICES <= set(compose["services"]), REQUIRED_SERVICES - set(
+        compose["services"]
+    )
 
 
 def test_airflow_3_with_local_executor(compose):
     services = compose["services"]
-    for name in ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-init"):
+    for name in (
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+        "airflow-init",
+    ):
         image = services[name]["image"]
-        assert re.fullmatch(r"\$\{AIRFLOW_IMAGE:-apache/airflow:3\.3\.\d+\}", image) or re.fullmatch(
-            r"apache/airflow:3\.3\.\d+", image), image
-        assert services[name]["environment"]["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
-    commands = {services[n]["command"][0] for n in services if n.startswith("airflow-") and "command" in services[n]}
+        assert re.fullmatch(
+            r"\$\{AIRFLOW_IMAGE:-apache/airflow:3\.3\.\d+\}", image
+        ) or re.fullmatch(r"apache/airflow:3\.3\.\d+", image), image
+        assert (
+            services[name]["environment"]["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+        )
+    commands = {
+        services[n]["command"][0]
+        for n in services
+        if n.startswith("airflow-") and "command" in services[n]
+    }
     assert {"api-server", "scheduler", "dag-processor", "triggerer"} <= commands
 
 
@@ -251,7 +315,10 @@ def test_step_images_match_release_json(compose):
     assert set(data["images"]) == set(ALL_STEPS)
     for step, name in data["images"].items():
         service = compose["services"][step]
-        match = re.fullmatch(r"\$\{PIPELINE_REGISTRY:-\}([a-z0-9-]+):\$\{PIPELINE_IMAGE_TAG:-([^}]+)\}", service["image"])
+        match = re.fullmatch(
+            r"\$\{PIPELINE_REGISTRY:-\}([a-z0-9-]+):\$\{PIPELINE_IMAGE_TAG:-([^}]+)\}",
+            service["image"],
+        )
         assert match, service["image"]
         assert match.group(1) == name
         assert match.group(2) == data["tag"]
@@ -264,7 +331,9 @@ def test_step_containers_share_the_named_network(compose):
     network = compose["networks"]["pipeline"]["name"]
     env = compose["services"]["airflow-scheduler"]["environment"]
     assert env["PIPELINE_DOCKER_NETWORK"] == network
-    assert env["FITBIT_DOCKER_NETWORK"] == network  # what dags/fitbit_pipeline/config.py reads
+    assert (
+        env["FITBIT_DOCKER_NETWORK"] == network
+    )  # what dags/fitbit_pipeline/config.py reads
     for step in ALL_STEPS:
         assert compose["services"][step]["networks"] == ["pipeline"]
         assert compose["services"][step]["profiles"] == ["build"]
@@ -276,17 +345,28 @@ def _long_running(name, service):
 
 def test_long_running_services_have_healthchecks(compose):
     long_running = {n: s for n, s in compose["services"].items() if _long_running(n, s)}
-    assert {"airflow-apiserver", "airflow-scheduler", "minio", "warehouse", "airflow-db", "kafka"} <= set(long_running)
+    assert {
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "minio",
+        "warehouse",
+        "airflow-db",
+        "kafka",
+    } <= set(long_running)
     for name, service in long_running.items():
         if name in CLIENT_SERVICES:
             continue
         check = service.get("healthcheck", {})
-        assert check.get("test") and not check.get("disable"), f"{name} has no healthcheck"
+        assert check.get("test") and not check.get("disable"), (
+            f"{name} has no healthcheck"
+        )
     # A client is exempt only while no service waits for it to be healthy.
     for name, service in compose["services"].items():
         for dependency, condition in (service.get("depends_on") or {}).items():
             if dependency in CLIENT_SERVICES:
-                assert condition.get("condition") != "service_healthy", f"{name} waits for {dependency}'s health"
+                assert condition.get("condition") != "service_healthy", (
+                    f"{name} waits for {dependency}'s health"
+                )
 
 
 def test_seed_service_runs_the_launcher(compose):
@@ -294,7 +374,10 @@ def test_seed_service_runs_the_launcher(compose):
     dockerfile = REPO / seed["build"]["dockerfile"]
     assert dockerfile == ALL_DOCKERFILES["tools"] and dockerfile.is_file()
     assert seed["command"] == ["seed"]
-    assert seed["depends_on"]["minio-init"]["condition"] == "service_completed_successfully"
+    assert (
+        seed["depends_on"]["minio-init"]["condition"]
+        == "service_completed_successfully"
+    )
     assert "tasks/pipeline" in dockerfile.read_text(encoding="utf-8")
 
 
@@ -309,7 +392,11 @@ def test_init_services_gate_the_stack(compose):
     assert scheduler["minio-init"]["condition"] == "service_completed_successfully"
     assert scheduler["warehouse"]["condition"] == "service_healthy"
     command = "\n".join(compose["services"]["minio-init"]["command"])
-    assert "mc mb --ignore-existing" in command and "RAW_BUCKET" in command and "LAKE_BUCKET" in command
+    assert (
+        "mc mb --ignore-existing" in command
+        and "RAW_BUCKET" in command
+        and "LAKE_BUCKET" in command
+    )
 
 
 def _env_items(service):
@@ -323,23 +410,35 @@ def test_no_literal_secrets_in_compose(compose):
     for name, service in compose["services"].items():
         for key, value in _env_items(service):
             value = str(value)
-            if SECRET_KEY.search(key) or key in ("AWS_ACCESS_KEY_ID", "MINIO_ROOT_USER"):
-                assert value.startswith("${"), f"{name}: {key} is a literal, use ${{VAR}} from .env"
+            if SECRET_KEY.search(key) or key in (
+                "AWS_ACCESS_KEY_ID",
+                "MINIO_ROOT_USER",
+            ):
+                assert value.startswith("${"), (
+                    f"{name}: {key} is a literal, use ${{VAR}} from .env"
+                )
             for password in re.findall(r"://[^:/@\s]+:([^@\s]+)@", value):
-                assert password.startswith("${"), f"{name}: {key} embeds a literal password"
+                assert password.startswith("${"), (
+                    f"{name}: {key} embeds a literal password"
+                )
 
 
 def test_env_example_defines_every_required_variable():
     text = COMPOSE.read_text(encoding="utf-8")
     required = set(re.findall(r"\$\{([A-Z_0-9]+):\?", text))
     example = (REPO / ".env.example").read_text(encoding="utf-8")
-    defined = set(re.findall(r"^([A-Z_0-9]+)=", example, re.M))
+    defined = set(re.findall(r"^([A-Z_0-9]+)=", example, re.MULTILINE))
     assert required and required <= defined, required - defined
 
 
 def test_dot_env_is_not_committed():
-    result = subprocess.run(["git", "ls-files", "--error-unmatch", ".env"], cwd=REPO,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["git", "ls-files", "--error-unmatch", ".env"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0, ".env is tracked by git: it holds secrets"
 
 
@@ -391,11 +490,15 @@ def test_lakehouse_step_services_get_the_kafka_environment(compose, step):
 
 def test_kafka_service_runs_the_broker_from_the_tools_image(compose):
     kafka, seed = compose["services"]["kafka"], compose["services"]["seed"]
-    assert kafka["image"] == seed["image"], "one tools image for seed, simulator and the broker"
+    assert kafka["image"] == seed["image"], (
+        "one tools image for seed, simulator and the broker"
+    )
     assert REPO / kafka["build"]["dockerfile"] == ALL_DOCKERFILES["tools"]
     entrypoint = kafka["entrypoint"]
     assert entrypoint == ["/deployments/kafka/kafka-entrypoint.sh"], entrypoint
-    assert "command" not in kafka, "the entrypoint takes no arguments (compose clears the image's CMD)"
+    assert "command" not in kafka, (
+        "the entrypoint takes no arguments (compose clears the image's CMD)"
+    )
     assert kafka["restart"] == "unless-stopped" and kafka["networks"] == ["pipeline"]
     assert "profiles" not in kafka
     assert kafka.get("stop_grace_period"), "give the broker time for a clean shutdown"
@@ -405,28 +508,49 @@ def test_kafka_image_ships_the_entrypoint_and_a_data_folder():
     tools = ALL_DOCKERFILES["tools"]
     final = stages(tools)[-1]
     copies = [a for k, a in final["instructions"] if k == "COPY"]
-    assert any(re.search(r"\bimages/kafka/\s+/deployments/kafka/$", c) for c in copies), copies
+    assert any(
+        re.search(r"\bimages/kafka/\s+/deployments/kafka/$", c) for c in copies
+    ), copies
     runs = " ".join(a for k, a in final["instructions"] if k == "RUN")
-    assert "mkdir -p /var/lib/kafka/data" in runs and "chown -R 1001:0 /var/lib/kafka" in runs, runs
+    assert (
+        "mkdir -p /var/lib/kafka/data" in runs
+        and "chown -R 1001:0 /var/lib/kafka" in runs
+    ), runs
     assert "chmod 0555 /deployments/kafka/kafka-entrypoint.sh" in runs, runs
-    assert "!images/kafka/" in (IMAGES / "Dockerfile.tools.dockerignore").read_text(encoding="utf-8").splitlines()
+    assert (
+        "!images/kafka/"
+        in (IMAGES / "Dockerfile.tools.dockerignore")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     # the broker's jars come with the launcher's lib/: the build checks they are there
     build_runs = " ".join(a for k, a in stages(tools)[-2]["instructions"] if k == "RUN")
     assert "kafka_2.13-" in build_runs
     mode = KAFKA_ENTRYPOINT.stat().st_mode
     assert mode & stat.S_IXUSR, "kafka-entrypoint.sh must be executable"
     assert KAFKA_ENTRYPOINT.read_text(encoding="utf-8").startswith("#!/bin/sh\n")
-    assert {"server.properties", "logback.xml", "healthcheck.properties"} <= {p.name for p in KAFKA_DIR.iterdir()}
+    assert {"server.properties", "logback.xml", "healthcheck.properties"} <= {
+        p.name for p in KAFKA_DIR.iterdir()
+    }
 
 
 def test_kafka_service_has_a_healthcheck_and_a_volume(compose):
     kafka = compose["services"]["kafka"]
     check = kafka["healthcheck"]
-    assert check["test"] == ["CMD", "/deployments/kafka/kafka-entrypoint.sh", "healthcheck"]
+    assert check["test"] == [
+        "CMD",
+        "/deployments/kafka/kafka-entrypoint.sh",
+        "healthcheck",
+    ]
     for key in ("interval", "timeout", "retries", "start_period"):
         assert check.get(key), f"healthcheck.{key} missing"
-    seconds = {k: int(re.fullmatch(r"(\d+)s", check[k]).group(1)) for k in ("interval", "timeout", "start_period")}
-    assert seconds["interval"] >= 15, "each check starts a JVM: not more often than every 15 s"
+    seconds = {
+        k: int(re.fullmatch(r"(\d+)s", check[k]).group(1))
+        for k in ("interval", "timeout", "start_period")
+    }
+    assert seconds["interval"] >= 15, (
+        "each check starts a JVM: not more often than every 15 s"
+    )
     assert seconds["timeout"] >= 15, "the admin probe gives up after about 10 s"
     # a named volume, declared, on the broker's data folder
     mounts = [v.split(":") for v in kafka["volumes"]]
@@ -443,15 +567,26 @@ def test_kafka_listeners_reach_the_compose_network_and_the_host(compose):
     voters = props["controller.quorum.voters"]
     assert re.fullmatch(rf"{node}@localhost:\d+", voters), voters
     bound = listeners(props["listeners"])
-    protocols = dict(p.split(":") for p in props["listener.security.protocol.map"].split(","))
+    protocols = dict(
+        p.split(":") for p in props["listener.security.protocol.map"].split(",")
+    )
     assert set(bound) <= set(protocols)
     controller = props["controller.listener.names"]
-    assert bound[controller][0] == "localhost", "the controller stays inside the container"
+    assert bound[controller][0] == "localhost", (
+        "the controller stays inside the container"
+    )
     assert voters.endswith(":" + bound[controller][1])
-    assert bound["PLAINTEXT"] == ("0.0.0.0", "9092") and bound["EXTERNAL"][0] == "0.0.0.0"
+    assert (
+        bound["PLAINTEXT"] == ("0.0.0.0", "9092") and bound["EXTERNAL"][0] == "0.0.0.0"
+    )
     assert props["inter.broker.listener.name"] == "PLAINTEXT"
-    for key in ("offsets.topic.replication.factor", "transaction.state.log.replication.factor",
-                "default.replication.factor", "transaction.state.log.min.isr", "min.insync.replicas"):
+    for key in (
+        "offsets.topic.replication.factor",
+        "transaction.state.log.replication.factor",
+        "default.replication.factor",
+        "transaction.state.log.min.isr",
+        "min.insync.replicas",
+    ):
         assert props[key] == "1", key
     assert "log.dirs" not in props, "the entrypoint sets log.dirs from KAFKA_DATA_DIR"
 
@@ -480,7 +615,10 @@ def test_simulator_streams_into_kafka_and_the_raw_bucket(compose):
     for option in ("--users", "--days", "--rate"):
         if option in command:
             value = command[command.index(option) + 1]
-            assert re.fullmatch(r"\d+(\.\d+)?|\$\{[A-Z_]+:-\d+(\.\d+)?\}", value), (option, value)
+            assert re.fullmatch(r"\d+(\.\d+)?|\$\{[A-Z_]+:-\d+(\.\d+)?\}", value), (
+                option,
+                value,
+            )
     depends = simulator["depends_on"]
     assert depends["kafka"]["condition"] == "service_healthy"
     assert depends["minio-init"]["condition"] == "service_completed_successfully"
@@ -492,16 +630,32 @@ def test_simulator_streams_into_kafka_and_the_raw_bucket(compose):
 
 
 def test_airflow_gets_the_lakehouse_environment(compose):
-    for name in ("airflow-scheduler", "airflow-apiserver", "airflow-dag-processor", "airflow-triggerer"):
+    for name in (
+        "airflow-scheduler",
+        "airflow-apiserver",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+    ):
         env = compose["services"][name]["environment"]
         for key in KAFKA_ENV:
             assert key in env, f"{name}: {key} missing"
     env = compose["services"]["airflow-scheduler"]["environment"]
     step_env = placeholder_json(env["FITBIT_PIPELINE_ENV"])
-    for key in ("RAW_BUCKET", "RAW_PREFIX", "LAKE_BUCKET", "AWS_REGION", "AWS_ENDPOINT_URL_S3",
-                "WAREHOUSE_JDBC_URL", "WAREHOUSE_DIALECT", *KAFKA_ENV):
+    for key in (
+        "RAW_BUCKET",
+        "RAW_PREFIX",
+        "LAKE_BUCKET",
+        "AWS_REGION",
+        "AWS_ENDPOINT_URL_S3",
+        "WAREHOUSE_JDBC_URL",
+        "WAREHOUSE_DIALECT",
+        *KAFKA_ENV,
+    ):
         assert key in step_env, f"FITBIT_PIPELINE_ENV: {key} missing"
-    assert step_env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092" and step_env["KAFKA_AUTH"] == "none"
+    assert (
+        step_env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+        and step_env["KAFKA_AUTH"] == "none"
+    )
     assert step_env["AWS_ENDPOINT_URL_S3"] == "http://minio:9000"
     # the DAG refuses secrets in this variable (they go through the connections)
     leaked = {k for k in step_env if k in DAG_SECRET_ENV or SECRET_KEY.search(k)}
@@ -520,12 +674,20 @@ def test_airflow_connections_take_their_credentials_from_env_file(compose):
     assert warehouse["conn_type"] == "postgres" and warehouse["host"] == "warehouse"
     assert warehouse["extra"]["dialect"] == "postgresql"
     aws = placeholder_json(env["AIRFLOW_CONN_FITBIT_AWS"])
-    assert aws["conn_type"] == "aws" and aws["extra"]["endpoint_url_s3"] == "http://minio:9000"
+    assert (
+        aws["conn_type"] == "aws"
+        and aws["extra"]["endpoint_url_s3"] == "http://minio:9000"
+    )
     for name in ("AIRFLOW_CONN_FITBIT_WAREHOUSE", "AIRFLOW_CONN_FITBIT_AWS"):
         data = json.loads(re.sub(r"\$\{[^}]*\}", "PLACEHOLDER", env[name]))
-        assert data["login"] == "PLACEHOLDER" and data["password"] == "PLACEHOLDER", name
+        assert data["login"] == "PLACEHOLDER" and data["password"] == "PLACEHOLDER", (
+            name
+        )
         for key in ("login", "password"):
-            assert re.search(rf'"{key}": "\$\{{[A-Z_]+(:[-?][^}}]*)?\}}"', env[name]), (name, key)
+            assert re.search(rf'"{key}": "\$\{{[A-Z_]+(:[-?][^}}]*)?\}}"', env[name]), (
+                name,
+                key,
+            )
 
 
 def test_no_secret_in_json_values_of_compose(compose):
@@ -535,31 +697,54 @@ def test_no_secret_in_json_values_of_compose(compose):
             value = str(value)
             if not value.lstrip().startswith("{"):
                 continue
-            for inner_key, inner_value in re.findall(r'"([A-Za-z_0-9]+)": "([^"]*)"', value):
+            for inner_key, inner_value in re.findall(
+                r'"([A-Za-z_0-9]+)": "([^"]*)"', value
+            ):
                 if SECRET_KEY.search(inner_key) or inner_key.upper() in DAG_SECRET_ENV:
-                    assert inner_value.startswith("${"), f"{name}: {key}.{inner_key} is a literal"
+                    assert inner_value.startswith("${"), (
+                        f"{name}: {key}.{inner_key} is a literal"
+                    )
     assert "KAFKA_SASL_PASSWORD" not in COMPOSE.read_text(encoding="utf-8")
 
 
 def compose_variables():
     """The variables that compose interpolates: not in comments, not escaped as $${...}."""
-    text = "\n".join(l for l in COMPOSE.read_text(encoding="utf-8").splitlines() if not l.lstrip().startswith("#"))
+    text = "\n".join(
+        l
+        for l in COMPOSE.read_text(encoding="utf-8").splitlines()
+        if not l.lstrip().startswith("#")
+    )
     return set(re.findall(r"(?<!\$)\$\{([A-Z_0-9]+)", text))
 
 
 def test_env_example_documents_every_compose_variable():
     used = compose_variables()
     example = (REPO / ".env.example").read_text(encoding="utf-8")
-    defined = set(re.findall(r"^([A-Z_0-9]+)=", example, re.M))
-    assert {"KAFKA_PORT", "KAFKA_TOPIC_BPM", "LANDING_PREFIX", "SIMULATOR_USERS"} <= used
+    defined = set(re.findall(r"^([A-Z_0-9]+)=", example, re.MULTILINE))
+    assert {
+        "KAFKA_PORT",
+        "KAFKA_TOPIC_BPM",
+        "LANDING_PREFIX",
+        "SIMULATOR_USERS",
+    } <= used
     assert used <= defined, sorted(used - defined)
 
 
 def test_env_example_matches_compose_defaults():
     text = COMPOSE.read_text(encoding="utf-8")
     defaults = dict(re.findall(r"\$\{([A-Z_0-9]+):-([^}]*)\}", text))
-    example = dict(re.findall(r"^([A-Z_0-9]+)=(.*)$", (REPO / ".env.example").read_text(encoding="utf-8"), re.M))
-    different = {k: (v, example[k]) for k, v in defaults.items() if k in example and example[k] != v}
+    example = dict(
+        re.findall(
+            r"^([A-Z_0-9]+)=(.*)$",
+            (REPO / ".env.example").read_text(encoding="utf-8"),
+            re.MULTILINE,
+        )
+    )
+    different = {
+        k: (v, example[k])
+        for k, v in defaults.items()
+        if k in example and example[k] != v
+    }
     assert not different, different
 
 
@@ -571,8 +756,13 @@ def compose_command():
     candidates += [["docker", "compose"], ["docker-compose"]]
     for command in candidates:
         try:
-            result = subprocess.run([*command, "version", "--short"], capture_output=True, text=True,
-                                    timeout=30, check=False)
+            result = subprocess.run(
+                [*command, "version", "--short"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired):
             continue
         version = result.stdout.strip()
@@ -582,21 +772,46 @@ def compose_command():
     return None
 
 
-@pytest.mark.parametrize("profile", [[], ["--profile", "build"]], ids=["default", "build"])
+@pytest.mark.parametrize(
+    "profile", [[], ["--profile", "build"]], ids=["default", "build"]
+)
 def test_docker_compose_config_accepts_the_file(profile):
     """The real `docker compose config` (no engine needed) with .env.example, where Compose v2 is
     installed (CI runs it too; COMPOSE_BIN=/path/to/docker-compose points at a standalone one)."""
     command = compose_command()
     if command is None:
-        pytest.skip("no Docker Compose v2 here (CI's images job runs docker compose config)")
-    result = subprocess.run([*command, "--env-file", str(REPO / ".env.example"), "-f", str(COMPOSE), *profile,
-                             "config", "--format", "json"], cwd=REPO, capture_output=True, text=True,
-                            timeout=120, check=False)
+        pytest.skip(
+            "no Docker Compose v2 here (CI's images job runs docker compose config)"
+        )
+    result = subprocess.run(
+        [
+            *command,
+            "--env-file",
+            str(REPO / ".env.example"),
+            "-f",
+            str(COMPOSE),
+            *profile,
+            "config",
+            "--format",
+            "json",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     config = json.loads(result.stdout)
     env = config["services"]["airflow-scheduler"]["environment"]
-    for name in ("FITBIT_PIPELINE_ENV", "AIRFLOW_CONN_FITBIT_WAREHOUSE", "AIRFLOW_CONN_FITBIT_AWS"):
-        assert isinstance(json.loads(env[name]), dict), name  # valid JSON once interpolated
+    for name in (
+        "FITBIT_PIPELINE_ENV",
+        "AIRFLOW_CONN_FITBIT_WAREHOUSE",
+        "AIRFLOW_CONN_FITBIT_AWS",
+    ):
+        assert isinstance(json.loads(env[name]), dict), (
+            name
+        )  # valid JSON once interpolated
     assert config["services"]["kafka"]["healthcheck"]["test"][-1] == "healthcheck"
 
 
@@ -631,8 +846,14 @@ def entrypoint_env(tmp_path):
 
 
 def run_entrypoint(env, *args):
-    return subprocess.run(["sh", str(KAFKA_ENTRYPOINT), *args], env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        ["sh", str(KAFKA_ENTRYPOINT), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def java_calls(env):
@@ -641,33 +862,55 @@ def java_calls(env):
 
 
 def test_entrypoint_formats_once_then_execs_the_broker(entrypoint_env):
-    env = {**entrypoint_env, "KAFKA_CFG_ADVERTISED_LISTENERS": "PLAINTEXT://kafka:9092,EXTERNAL://localhost:19094",
-           "KAFKA_CFG_NUM_PARTITIONS": "5"}
+    env = {
+        **entrypoint_env,
+        "KAFKA_CFG_ADVERTISED_LISTENERS": "PLAINTEXT://kafka:9092,EXTERNAL://localhost:19094",
+        "KAFKA_CFG_NUM_PARTITIONS": "5",
+    }
     result = run_entrypoint(env)
     assert result.returncode == 0, result.stderr
     calls = java_calls(env)
     assert len(calls) == 3, calls  # random-uuid, format, broker
     assert "kafka.tools.StorageTool random-uuid" in calls[0]
     config = env["KAFKA_RUNTIME_CONFIG"]
-    assert re.search(rf"kafka\.tools\.StorageTool format --config {re.escape(config)} "
-                     r"--cluster-id Mk3OEXBSQ2mQ4LbYkV3z0A --ignore-formatted$", calls[1]), calls[1]
+    assert re.search(
+        rf"kafka\.tools\.StorageTool format --config {re.escape(config)} "
+        r"--cluster-id Mk3OEXBSQ2mQ4LbYkV3z0A --ignore-formatted$",
+        calls[1],
+    ), calls[1]
     assert calls[2].endswith(f"-cp /deployments/lib/* kafka.Kafka {config}"), calls[2]
     assert f"-Dlogback.configurationFile={KAFKA_DIR}/logback.xml" in calls[2]
 
     # the configuration: the template, overridden keys once, log.dirs = the data folder
     written = Path(config).read_text(encoding="utf-8")
-    keys = [line.split("=", 1)[0] for line in written.splitlines() if line and not line.startswith("#")]
+    keys = [
+        line.split("=", 1)[0]
+        for line in written.splitlines()
+        if line and not line.startswith("#")
+    ]
     assert len(keys) == len(set(keys)), "a key written twice"
     props = properties(Path(config))
-    assert props["advertised.listeners"] == "PLAINTEXT://kafka:9092,EXTERNAL://localhost:19094"
+    assert (
+        props["advertised.listeners"]
+        == "PLAINTEXT://kafka:9092,EXTERNAL://localhost:19094"
+    )
     assert props["num.partitions"] == "5"
     assert props["log.dirs"] == env["KAFKA_DATA_DIR"]
     template = properties(KAFKA_PROPERTIES)
-    assert {k: v for k, v in props.items() if k not in ("advertised.listeners", "num.partitions", "log.dirs")} == {
-        k: v for k, v in template.items() if k not in ("advertised.listeners", "num.partitions")}
+    assert {
+        k: v
+        for k, v in props.items()
+        if k not in ("advertised.listeners", "num.partitions", "log.dirs")
+    } == {
+        k: v
+        for k, v in template.items()
+        if k not in ("advertised.listeners", "num.partitions")
+    }
 
     # a later start on the formatted volume: no format, same broker command
-    (Path(env["KAFKA_DATA_DIR"]) / "meta.properties").write_text("cluster.id=Mk3OEXBSQ2mQ4LbYkV3z0A\n")
+    (Path(env["KAFKA_DATA_DIR"]) / "meta.properties").write_text(
+        "cluster.id=Mk3OEXBSQ2mQ4LbYkV3z0A\n"
+    )
     Path(env["JAVA_STUB_LOG"]).unlink()
     result = run_entrypoint(env)
     assert result.returncode == 0, result.stderr
@@ -676,7 +919,9 @@ def test_entrypoint_formats_once_then_execs_the_broker(entrypoint_env):
 
 
 def test_entrypoint_takes_a_given_cluster_id_and_refuses_a_bad_one(entrypoint_env):
-    result = run_entrypoint({**entrypoint_env, "KAFKA_CLUSTER_ID": "4L6g3nShT-eMCtK--X86sw"})
+    result = run_entrypoint(
+        {**entrypoint_env, "KAFKA_CLUSTER_ID": "4L6g3nShT-eMCtK--X86sw"}
+    )
     assert result.returncode == 0, result.stderr
     calls = java_calls(entrypoint_env)
     assert not any("random-uuid" in c for c in calls)
@@ -685,18 +930,24 @@ def test_entrypoint_takes_a_given_cluster_id_and_refuses_a_bad_one(entrypoint_en
     Path(entrypoint_env["JAVA_STUB_LOG"]).unlink()
     result = run_entrypoint({**entrypoint_env, "KAFKA_CLUSTER_ID": "-bad id"})
     assert result.returncode == 3
-    assert not any("kafka.Kafka" in c for c in java_calls(entrypoint_env)), "the broker must not start"
+    assert not any("kafka.Kafka" in c for c in java_calls(entrypoint_env)), (
+        "the broker must not start"
+    )
 
 
 @pytest.mark.parametrize("health", [0, 1])
 def test_entrypoint_healthcheck_asks_the_broker(entrypoint_env, health):
-    result = run_entrypoint({**entrypoint_env, "JAVA_STUB_HEALTH": str(health)}, "healthcheck")
+    result = run_entrypoint(
+        {**entrypoint_env, "JAVA_STUB_HEALTH": str(health)}, "healthcheck"
+    )
     assert result.returncode == health
     (call,) = java_calls(entrypoint_env)
     assert "kafka.admin.ConfigCommand --bootstrap-server localhost:9092" in call
     assert f"--command-config {KAFKA_DIR}/healthcheck.properties" in call
     assert "--describe --entity-type brokers --entity-name 1" in call
-    assert not Path(entrypoint_env["KAFKA_RUNTIME_CONFIG"]).exists(), "a healthcheck writes nothing"
+    assert not Path(entrypoint_env["KAFKA_RUNTIME_CONFIG"]).exists(), (
+        "a healthcheck writes nothing"
+    )
 
 
 # ----------------------------------------------------------------------------- CI image loops
@@ -708,7 +959,9 @@ def test_ci_image_loops_cover_every_release_image():
     loops = [s["run"] for s in steps if "run" in s and "for step in" in s["run"]]
     assert len(loops) >= 3, "JVM build, JVM smoke test, native build"
     for run in loops:
-        assert "for step in $(jq -r '.images | keys[]' images/release.json); do" in run, run
+        assert (
+            "for step in $(jq -r '.images | keys[]' images/release.json); do" in run
+        ), run
         assert not re.search(r"for step in [a-z ]+;", run), "hard-coded list of steps"
     built = " ".join(loops)
     assert "images/Dockerfile.jvm" in built and "images/Dockerfile.native" in built
