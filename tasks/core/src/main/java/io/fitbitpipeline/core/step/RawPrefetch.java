@@ -13,14 +13,14 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * Reads a transform's raw files ahead of the one being parsed, several at once, so S3's
- * per-request latency is paid in parallel instead of file after file. Bounded twice: at most {@link
- * #AHEAD} files and {@link #BYTES_AHEAD} bytes in flight or waiting, each file at most {@link
- * #MAX_BYTES} (larger files are streamed when their turn comes, as before), so memory stays small
- * whatever the input. Most files are minute-level days of 50-100 KB: a count bound alone would
- * keep too few requests in flight to hide 20 ms of latency per request behind a C1-compiled parser
- * (measured: 1.84x the time without latency at 8 files and 4 threads). Each read keeps the store's
- * retry of broken-off transfers.
+ * Reads a transform's raw files ahead of the one being parsed, several at once, so S3's per-request
+ * latency is paid in parallel instead of file after file. Bounded twice: at most {@link #AHEAD}
+ * files and {@link #BYTES_AHEAD} bytes in flight or waiting, each file at most {@link #MAX_BYTES}
+ * (larger files are streamed when their turn comes, as before), so memory stays small whatever the
+ * input. Most files are minute-level days of 50-100 KB: a count bound alone would keep too few
+ * requests in flight to hide 20 ms of latency per request behind a C1-compiled parser (measured:
+ * 1.84x the time without latency at 8 files and 4 threads). Each read keeps the store's retry of
+ * broken-off transfers.
  */
 final class RawPrefetch implements AutoCloseable {
   static final int AHEAD = 32;
