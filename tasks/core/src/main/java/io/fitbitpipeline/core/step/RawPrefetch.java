@@ -13,16 +13,20 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * Reads a transform's raw files a few ahead of the one being parsed, several at once, so S3's
- * per-request latency is paid in parallel instead of file after file. Bounded: at most {@link
- * #AHEAD} files in flight or waiting, each at most {@link #MAX_BYTES} (larger files are streamed
- * when their turn comes, as before), so memory stays small whatever the input. Each read keeps the
- * store's retry of broken-off transfers.
+ * Reads a transform's raw files ahead of the one being parsed, several at once, so S3's per-request
+ * latency is paid in parallel instead of file after file. Bounded twice: at most {@link #AHEAD}
+ * files and {@link #BYTES_AHEAD} bytes in flight or waiting, each file at most {@link #MAX_BYTES}
+ * (larger files are streamed when their turn comes, as before), so memory stays small whatever the
+ * input. Most files are minute-level days of 50-100 KB: a count bound alone would keep too few
+ * requests in flight to hide 20 ms of latency per request behind a C1-compiled parser (measured:
+ * 1.84x the time without latency at 8 files and 4 threads). Each read keeps the store's retry of
+ * broken-off transfers.
  */
 final class RawPrefetch implements AutoCloseable {
-  static final int AHEAD = 8;
+  static final int AHEAD = 32;
   static final long MAX_BYTES = 4L * 1024 * 1024;
-  private static final int THREADS = 4;
+  static final long BYTES_AHEAD = 16L * 1024 * 1024;
+  private static final int THREADS = 12;
 
   private final ObjectStore store;
   private final String bucket;
@@ -31,6 +35,7 @@ final class RawPrefetch implements AutoCloseable {
   private final Future<?>[] pending;
   private final ExecutorService pool;
   private int submitted;
+  private long bytesAhead;
 
   RawPrefetch(ObjectStore store, String bucket, List<RawFile> files, Consumer<String> onRetry) {
     this.store = store;
@@ -54,6 +59,11 @@ final class RawPrefetch implements AutoCloseable {
     while (submitted < files.size() && submitted <= index + AHEAD) {
       RawFile file = files.get(submitted);
       if (file.size() <= MAX_BYTES) {
+        // The file being asked for is always fetched; those ahead of it only within the budget.
+        if (submitted > index && bytesAhead + file.size() > BYTES_AHEAD) {
+          break;
+        }
+        bytesAhead += file.size();
         pending[submitted] =
             pool.submit(() -> store.read(bucket, file.key(), in -> in.readAllBytes(), onRetry));
       }
@@ -64,6 +74,7 @@ final class RawPrefetch implements AutoCloseable {
     if (future == null) {
       return store.read(bucket, files.get(index).key(), reader, onRetry);
     }
+    bytesAhead -= files.get(index).size();
     byte[] content;
     try {
       content = (byte[]) future.get();
