@@ -151,3 +151,16 @@ def tool(env_name: str, exe: str) -> str:
 SECRET_KEY = re.compile(
     r"(PASSWORD|SECRET|TOKEN|FERNET|_KEY$|ACCESS_KEY)", re.IGNORECASE
 )
+
+
+# What every lakehouse step (and the simulator) reads besides the batch environment: one list for
+# the container checks and the Terraform checks.
+LAKEHOUSE_ENV = (
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "KAFKA_AUTH",
+    "KAFKA_TOPIC_USER_INFO",
+    "KAFKA_TOPIC_WORKOUT",
+    "KAFKA_TOPIC_BPM",
+    "KAFKA_CONSUMER_GROUP",
+    "LANDING_PREFIX",
+)

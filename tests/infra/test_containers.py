@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import IMAGES, REPO, SECRET_KEY, STEPS, release
+from conftest import IMAGES, LAKEHOUSE_ENV, REPO, SECRET_KEY, STEPS, release
 
 # The batch DAG's steps (conftest.STEPS) and the workout lakehouse's (DAG fitbit_lakehouse).
 LAKEHOUSE_STEPS = ("ingest", "silver", "gold")
@@ -28,16 +28,6 @@ KAFKA_ENTRYPOINT = KAFKA_DIR / "kafka-entrypoint.sh"
 KAFKA_PROPERTIES = KAFKA_DIR / "server.properties"
 CI = REPO / ".github" / "workflows" / "ci.yml"
 
-# What every lakehouse step (and the simulator) needs besides the batch environment.
-KAFKA_ENV = (
-    "KAFKA_BOOTSTRAP_SERVERS",
-    "KAFKA_AUTH",
-    "KAFKA_TOPIC_USER_INFO",
-    "KAFKA_TOPIC_WORKOUT",
-    "KAFKA_TOPIC_BPM",
-    "KAFKA_CONSUMER_GROUP",
-    "LANDING_PREFIX",
-)
 CONTRACT_ENV = (
     "RAW_BUCKET",
     "RAW_PREFIX",
@@ -476,7 +466,7 @@ def listeners(text):
 @pytest.mark.parametrize("step", LAKEHOUSE_STEPS)
 def test_lakehouse_step_services_get_the_kafka_environment(compose, step):
     env = dict(_env_items(compose["services"][step]))
-    for key in (*CONTRACT_ENV, *KAFKA_ENV):
+    for key in (*CONTRACT_ENV, *LAKEHOUSE_ENV):
         assert key in env, f"{step}: {key} missing"
     assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
     assert env["KAFKA_AUTH"] == "none"
@@ -623,7 +613,7 @@ def test_simulator_streams_into_kafka_and_the_raw_bucket(compose):
     assert depends["kafka"]["condition"] == "service_healthy"
     assert depends["minio-init"]["condition"] == "service_completed_successfully"
     env = dict(_env_items(simulator))
-    for key in (*CONTRACT_ENV, *KAFKA_ENV):
+    for key in (*CONTRACT_ENV, *LAKEHOUSE_ENV):
         assert key in env, f"simulator: {key} missing"
     assert simulator["restart"] == "on-failure"
     assert simulator["networks"] == ["pipeline"]
@@ -637,7 +627,7 @@ def test_airflow_gets_the_lakehouse_environment(compose):
         "airflow-triggerer",
     ):
         env = compose["services"][name]["environment"]
-        for key in KAFKA_ENV:
+        for key in LAKEHOUSE_ENV:
             assert key in env, f"{name}: {key} missing"
     env = compose["services"]["airflow-scheduler"]["environment"]
     step_env = placeholder_json(env["FITBIT_PIPELINE_ENV"])
@@ -649,7 +639,7 @@ def test_airflow_gets_the_lakehouse_environment(compose):
         "AWS_ENDPOINT_URL_S3",
         "WAREHOUSE_JDBC_URL",
         "WAREHOUSE_DIALECT",
-        *KAFKA_ENV,
+        *LAKEHOUSE_ENV,
     ):
         assert key in step_env, f"FITBIT_PIPELINE_ENV: {key} missing"
     assert (

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from conftest import (
+    LAKEHOUSE_ENV,
     MODULES,
     REPO,
     STEPS,
@@ -772,15 +773,7 @@ CONTRACT_VARS = set(
     )
 )
 # What the lakehouse's ingest step reads (the streaming half's environment).
-LAKEHOUSE_VARS = {
-    "KAFKA_BOOTSTRAP_SERVERS",
-    "KAFKA_AUTH",
-    "KAFKA_TOPIC_USER_INFO",
-    "KAFKA_TOPIC_WORKOUT",
-    "KAFKA_TOPIC_BPM",
-    "KAFKA_CONSUMER_GROUP",
-    "LANDING_PREFIX",
-}
+LAKEHOUSE_VARS = set(LAKEHOUSE_ENV)
 
 
 def test_no_secret_in_outputs():
