@@ -115,12 +115,10 @@ public final class ParquetTableWriter implements Closeable {
             // statistics stay.
             .withSizeStatisticsEnabled(false);
     for (Column column : columns) {
-      // Times are nearly unique per row, and measured doubles (METs, distances, calories)
-      // nearly so: a dictionary costs time on every value and is abandoned anyway. Texts (the
-      // user id) and integers repeat and keep theirs.
-      if (column.type() == ColumnType.TIMESTAMP
-          || column.type() == ColumnType.TIMESTAMPTZ
-          || column.type() == ColumnType.DOUBLE) {
+      // Times are nearly unique per row: a dictionary costs time and saves nothing. Double
+      // values keep theirs: they repeat (METs, floors, distances), and without it the core
+      // measured no faster (2026-12-01, docs/performance.md).
+      if (column.type() == ColumnType.TIMESTAMP || column.type() == ColumnType.TIMESTAMPTZ) {
         builder = builder.withDictionaryEncoding(column.name(), false);
       }
     }
