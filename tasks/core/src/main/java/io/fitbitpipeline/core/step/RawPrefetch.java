@@ -53,9 +53,16 @@ final class RawPrefetch implements AutoCloseable {
             });
   }
 
-  /** Reads file {@code index} of the list with {@code reader}; call in list order. */
-  <T, E extends Exception> T read(int index, ObjectStore.Reader<T, E> reader)
-      throws IOException, E {
+  /**
+   * Starts the first files' requests now, so their latency passes while the step does its other
+   * start-up work (quarantine copies, the work folder).
+   */
+  void start() {
+    fillAhead(0);
+  }
+
+  /** Submits the files up to {@code index + AHEAD} not yet submitted, within the byte budget. */
+  private void fillAhead(int index) {
     while (submitted < files.size() && submitted <= index + AHEAD) {
       RawFile file = files.get(submitted);
       if (file.size() <= MAX_BYTES) {
@@ -69,6 +76,12 @@ final class RawPrefetch implements AutoCloseable {
       }
       submitted++;
     }
+  }
+
+  /** Reads file {@code index} of the list with {@code reader}; call in list order. */
+  <T, E extends Exception> T read(int index, ObjectStore.Reader<T, E> reader)
+      throws IOException, E {
+    fillAhead(index);
     Future<?> future = pending[index];
     pending[index] = null;
     if (future == null) {
