@@ -64,6 +64,19 @@ public interface ObjectStore {
     }
   }
 
+  /**
+   * As {@link #read}, or empty when there is no such object. Stores that can tell a missing object
+   * from the GET itself override it: one request instead of an existence check and a read.
+   */
+  default <T, E extends Exception> java.util.Optional<T> readIfPresent(
+      String bucket, String key, Reader<T, E> reader, Consumer<String> onRetry)
+      throws IOException, E {
+    if (!exists(bucket, key)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(read(bucket, key, reader, onRetry));
+  }
+
   void put(String bucket, String key, byte[] content);
 
   /**

@@ -147,6 +147,18 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public <T, E extends Exception> java.util.Optional<T> readIfPresent(
+      String bucket, String key, Reader<T, E> reader, Consumer<String> onRetry)
+      throws IOException, E {
+    // The GET answers 404 NoSuchKey for a missing object: no HEAD first (a round trip saved).
+    try {
+      return java.util.Optional.of(read(bucket, key, reader, onRetry));
+    } catch (NoSuchKeyException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  @Override
   public void put(String bucket, String key, byte[] content) {
     s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
   }
