@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -147,14 +148,14 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
-  public <T, E extends Exception> java.util.Optional<T> readIfPresent(
+  public <T, E extends Exception> Optional<T> readIfPresent(
       String bucket, String key, Reader<T, E> reader, Consumer<String> onRetry)
       throws IOException, E {
     // The GET answers 404 NoSuchKey for a missing object: no HEAD first (a round trip saved).
     try {
-      return java.util.Optional.of(read(bucket, key, reader, onRetry));
+      return Optional.of(read(bucket, key, reader, onRetry));
     } catch (NoSuchKeyException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

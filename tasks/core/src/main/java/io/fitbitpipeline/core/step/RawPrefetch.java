@@ -21,9 +21,9 @@ import java.util.function.Consumer;
  * requests in flight to hide 20 ms of latency per request behind a C1-compiled parser (measured:
  * 1.84x the time without latency at 8 files and 4 threads). {@link #THREADS} requests at once: a
  * request held 20 ms took about 34 ms in all on the bench, so 12 threads capped the step at about
- * 350 files a second, below what the parser does (20: 1.16x against 1.27x, same peak RSS; the
- * bytes bound, not the thread count, bounds memory). Each read keeps the store's retry of
- * broken-off transfers.
+ * 350 files a second, below what the parser does (20: 1.16x against 1.27x, same peak RSS; the bytes
+ * bound, not the thread count, bounds memory). Each read keeps the store's retry of broken-off
+ * transfers.
  */
 final class RawPrefetch implements AutoCloseable {
   static final int AHEAD = 32;
