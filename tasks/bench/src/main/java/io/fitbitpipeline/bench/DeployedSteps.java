@@ -196,15 +196,33 @@ final class DeployedSteps implements AutoCloseable {
   /** The same with JVM options after the image's (a flag variant to compare, a profiler). */
   double[] transformAll(Path logs, long latencyMillis, String label, List<String> extraJvmOptions)
       throws Exception {
+    // Every request the proxy holds, with its time and activity: which requests a step still makes
+    // one after the other (logs/LABEL-requests.log).
+    List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicReference<String> current =
+        new java.util.concurrent.atomic.AtomicReference<>("");
+    long origin = System.nanoTime();
     LatencyProxy proxy =
         latencyMillis > 0
-            ? new LatencyProxy(s3.endpoint().getHost(), s3.endpoint().getPort(), latencyMillis)
+            ? new LatencyProxy(
+                s3.endpoint().getHost(),
+                s3.endpoint().getPort(),
+                latencyMillis,
+                line ->
+                    requests.add(
+                        String.format(
+                            java.util.Locale.ROOT,
+                            "%.1f %s %s",
+                            (System.nanoTime() - origin) / 1e6,
+                            current.get(),
+                            line)))
             : null;
     try {
       URI endpoint = proxy == null ? s3.endpoint() : URI.create("http://127.0.0.1:" + proxy.port());
       double seconds = 0;
       long rss = -1;
       for (Activity activity : Activity.values()) {
+        current.set(activity.id());
         ChildProcess.Result r =
             ChildProcess.run(
                 step("transform", activity, extraJvmOptions),
@@ -219,6 +237,10 @@ final class DeployedSteps implements AutoCloseable {
     } finally {
       if (proxy != null) {
         proxy.close();
+        Files.createDirectories(logs);
+        synchronized (requests) {
+          Files.write(logs.resolve(label + "-requests.log"), requests);
+        }
       }
     }
   }

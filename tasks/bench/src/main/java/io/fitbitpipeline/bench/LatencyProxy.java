@@ -23,8 +23,20 @@ final class LatencyProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final long delayMillis;
+  private final java.util.function.Consumer<String> requests;
 
   LatencyProxy(String targetHost, int targetPort, long delayMillis) throws IOException {
+    this(targetHost, targetPort, delayMillis, line -> {});
+  }
+
+  /** The same; {@code requests} hears the request line of every request it holds (a count). */
+  LatencyProxy(
+      String targetHost,
+      int targetPort,
+      long delayMillis,
+      java.util.function.Consumer<String> requests)
+      throws IOException {
+    this.requests = requests;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.targetHost = targetHost;
     this.targetPort = targetPort;
@@ -60,6 +72,7 @@ final class LatencyProxy implements AutoCloseable {
       int n;
       while ((n = in.read(buffer)) > 0) {
         if (request && answered.getAndSet(false)) {
+          requests.accept(requestLine(buffer, n));
           Thread.sleep(delayMillis);
         } else if (!request) {
           answered.set(true);
@@ -72,6 +85,15 @@ final class LatencyProxy implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** "GET /bucket/key HTTP/1.1", the first line of what the client sent (or its start). */
+  private static String requestLine(byte[] buffer, int n) {
+    int end = 0;
+    while (end < n && end < 512 && buffer[end] != '\r' && buffer[end] != '\n') {
+      end++;
+    }
+    return new String(buffer, 0, end, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   private static java.util.concurrent.ThreadFactory daemon() {

@@ -3,6 +3,7 @@ package io.fitbitpipeline.core.lake;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** The few object-storage operations the pipeline needs; S3 in production and locally. */
@@ -62,6 +63,19 @@ public interface ObjectStore {
                 + READ_ATTEMPTS);
       }
     }
+  }
+
+  /**
+   * As {@link #read}, or empty when there is no such object. Stores that can tell a missing object
+   * from the GET itself override it: one request instead of an existence check and a read.
+   */
+  default <T, E extends Exception> Optional<T> readIfPresent(
+      String bucket, String key, Reader<T, E> reader, Consumer<String> onRetry)
+      throws IOException, E {
+    if (!exists(bucket, key)) {
+      return Optional.empty();
+    }
+    return Optional.of(read(bucket, key, reader, onRetry));
   }
 
   void put(String bucket, String key, byte[] content);

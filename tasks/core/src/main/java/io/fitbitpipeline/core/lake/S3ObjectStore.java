@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -143,6 +144,18 @@ public final class S3ObjectStore implements ObjectStore {
               + (expected >= 0 ? " of " + expected : "")
               + " bytes",
           e);
+    }
+  }
+
+  @Override
+  public <T, E extends Exception> Optional<T> readIfPresent(
+      String bucket, String key, Reader<T, E> reader, Consumer<String> onRetry)
+      throws IOException, E {
+    // The GET answers 404 NoSuchKey for a missing object: no HEAD first (a round trip saved).
+    try {
+      return Optional.of(read(bucket, key, reader, onRetry));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
     }
   }
 

@@ -2,7 +2,6 @@ package io.fitbitpipeline.core.step;
 
 import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.lake.LakeLayout;
-import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.StagedFile;
 import io.fitbitpipeline.core.parquet.ParquetTableWriter;
 import io.fitbitpipeline.core.run.RunId;
@@ -19,7 +18,8 @@ import java.util.Map;
 
 /**
  * The Parquet writers of one date partition: a table's file is opened on its first row, and all are
- * closed and uploaded to the lake together when the transform moves on to the next date.
+ * closed together when the transform moves on to the next date (then uploaded by {@link
+ * StagingUploads}).
  */
 final class DateBatch implements TableWriters, AutoCloseable {
   private final LocalDate date;
@@ -52,19 +52,26 @@ final class DateBatch implements TableWriters, AutoCloseable {
     return writer;
   }
 
-  /** Closes every writer and uploads its file; returns what is now staged in the lake. */
-  List<StagedFile> publish(ObjectStore store, LakeLayout lake) throws IOException {
-    List<StagedFile> staged = new ArrayList<>();
+  /** A table's finished file on local disk and what it will be once uploaded. */
+  record ClosedFile(Path path, StagedFile staged) {}
+
+  /**
+   * Closes every writer; returns each table's file with its place in the lake, for {@link
+   * StagingUploads} to upload. The files are the caller's from now on.
+   */
+  List<ClosedFile> closeWriters(LakeLayout lake) throws IOException {
+    List<ClosedFile> closed = new ArrayList<>();
     for (ParquetTableWriter writer : writers.values()) {
       writer.close();
       String key = lake.stagingFile(writer.table().name(), date, run, activity, shard);
-      long bytes = Files.size(writer.file());
-      store.putFile(lake.bucket(), key, writer.file());
-      staged.add(new StagedFile(writer.table().name(), date, key, writer.rows(), bytes));
-      Files.deleteIfExists(writer.file());
+      closed.add(
+          new ClosedFile(
+              writer.file(),
+              new StagedFile(
+                  writer.table().name(), date, key, writer.rows(), Files.size(writer.file()))));
     }
     writers.clear();
-    return staged;
+    return closed;
   }
 
   @Override

@@ -40,14 +40,16 @@ public final class Manifests {
   }
 
   public <T> T read(String key, Class<T> type, String missingHint) throws IOException {
-    if (!store.exists(lake.bucket(), key)) {
-      throw new StepFailure(
-          "no manifest at " + lake.uri(key) + ": " + missingHint, StepFailure.MISSING_INPUT);
-    }
-    return store.read(
-        lake.bucket(),
-        key,
-        in -> json.readValue(in, type),
-        message -> System.err.println("WARN: " + message));
+    return store
+        .readIfPresent(
+            lake.bucket(),
+            key,
+            in -> json.readValue(in, type),
+            message -> System.err.println("WARN: " + message))
+        .orElseThrow(
+            () ->
+                new StepFailure(
+                    "no manifest at " + lake.uri(key) + ": " + missingHint,
+                    StepFailure.MISSING_INPUT));
   }
 }

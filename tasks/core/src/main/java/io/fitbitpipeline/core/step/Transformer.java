@@ -85,28 +85,34 @@ public final class Transformer {
     StepStats stats = new StepStats();
     stats.filesSeen = input.filesSeen();
     stats.filesSkipped = input.filesSkipped();
-    List<FileResult> results = new ArrayList<>();
-    for (ExtractManifest.QuarantinedKey key : input.quarantined()) {
-      quarantine(key.key(), key.etag(), activity, run, key.reason());
-      results.add(
-          FileResult.quarantined(key.key(), key.etag(), key.userId(), key.date(), key.reason()));
-    }
-    List<StagedFile> staged = new ArrayList<>();
-    Path workDir = Files.createTempDirectory(workRoot, "transform-" + activity.id() + "-");
-    DayOfData day = new DayOfData();
-    DateBatch batch = null;
+    // The first raw files are requested before anything else, their latency passing meanwhile.
     RawPrefetch prefetch =
         new RawPrefetch(
             store,
             rawBucket,
             input.files(),
             message -> log.warn("transform", activity, run, message, Map.of()));
+    // A finished date is uploaded while the next one is transformed (one date at most); a failed
+    // upload fails the step here, before any manifest is written.
+    StagingUploads uploads = new StagingUploads(store, lake);
+    List<FileResult> results = new ArrayList<>();
+    List<StagedFile> staged;
+    Path workDir = null;
+    DateBatch batch = null;
     try {
+      prefetch.start();
+      for (ExtractManifest.QuarantinedKey key : input.quarantined()) {
+        quarantine(key.key(), key.etag(), activity, run, key.reason());
+        results.add(
+            FileResult.quarantined(key.key(), key.etag(), key.userId(), key.date(), key.reason()));
+      }
+      workDir = Files.createTempDirectory(workRoot, "transform-" + activity.id() + "-");
+      DayOfData day = new DayOfData();
       int done = 0;
       for (RawFile file : input.files()) {
         if (batch == null || !batch.date().equals(file.date())) {
           if (batch != null) {
-            staged.addAll(batch.publish(store, lake));
+            uploads.publish(batch);
           }
           batch = new DateBatch(file.date(), activity, run, shard, workDir);
         }
@@ -122,14 +128,21 @@ public final class Transformer {
         }
       }
       if (batch != null) {
-        staged.addAll(batch.publish(store, lake));
+        uploads.publish(batch);
       }
+      staged = uploads.finish();
+      // The load manifests at once; the transform manifest after them, last (load and promote
+      // trust it).
+      writeLoadManifests(activity, run, shard, staged, uploads);
     } finally {
       prefetch.close();
+      uploads.close();
       if (batch != null) {
         batch.close();
       }
-      Files.deleteIfExists(workDir);
+      if (workDir != null) {
+        Files.deleteIfExists(workDir);
+      }
     }
     stats.filesQuarantined =
         results.stream().filter(r -> r.status().equals(FileResult.QUARANTINED)).count();
@@ -140,7 +153,6 @@ public final class Transformer {
     }
     rowsPerTable.put(Tables.REJECTED_POINTS.name(), 0L);
     staged.forEach(f -> rowsPerTable.merge(f.table(), f.rows(), Long::sum));
-    writeLoadManifests(activity, run, shard, staged);
     stats.rowsPerTable.putAll(rowsPerTable);
     TransformManifest manifest =
         new TransformManifest(
@@ -164,15 +176,16 @@ public final class Transformer {
 
   /** One load manifest per table: exactly the files this run staged for it. */
   private void writeLoadManifests(
-      Activity activity, RunId run, Shard shard, List<StagedFile> staged) {
+      Activity activity, RunId run, Shard shard, List<StagedFile> staged, StagingUploads uploads)
+      throws IOException {
     Map<String, List<StagedFile>> byTable = new LinkedHashMap<>();
     staged.forEach(f -> byTable.computeIfAbsent(f.table(), t -> new ArrayList<>()).add(f));
+    Map<String, byte[]> contentByKey = new LinkedHashMap<>();
     byTable.forEach(
         (table, files) ->
-            store.put(
-                lake.bucket(),
-                lake.copyManifest(run, activity, shard, table),
-                LoadManifest.render(lake, files)));
+            contentByKey.put(
+                lake.copyManifest(run, activity, shard, table), LoadManifest.render(lake, files)));
+    uploads.putAll(contentByKey);
   }
 
   private FileResult transformFile(
