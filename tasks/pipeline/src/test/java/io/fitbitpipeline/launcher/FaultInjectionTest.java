@@ -245,7 +245,7 @@ class FaultInjectionTest {
       assertTrue(
           error.matches(
               "(?s).*(terminating connection due to administrator command|An I/O error occurred"
-                  + " while sending to the backend|Database connection failed when writing to"
+                  + " while sending to the backend|Database connection failed when (writing to|ending)"
                   + " copy).*"),
           error);
       assertProductionEmpty(s);

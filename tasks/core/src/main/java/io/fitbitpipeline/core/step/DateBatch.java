@@ -70,15 +70,26 @@ final class DateBatch implements TableWriters, AutoCloseable {
               new StagedFile(
                   writer.table().name(), date, key, writer.rows(), Files.size(writer.file()))));
     }
+    // Only once every writer closed: if one fails (a full disk), close() still finds all of them
+    // and deletes their files, those already closed included.
     writers.clear();
     return closed;
   }
 
+  /**
+   * Closes what is still open and deletes every local file of the date, on the way out of a failed
+   * step: failures to close are dropped here, so the step's own failure is the one reported.
+   */
   @Override
   public void close() throws IOException {
     for (ParquetTableWriter writer : writers.values()) {
-      writer.close();
-      Files.deleteIfExists(writer.file());
+      try {
+        writer.close();
+      } catch (IOException | RuntimeException e) {
+        // The step is failing already (see above); the file goes either way.
+      } finally {
+        Files.deleteIfExists(writer.file());
+      }
     }
     writers.clear();
   }
