@@ -25,9 +25,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -198,9 +201,8 @@ final class DeployedSteps implements AutoCloseable {
       throws Exception {
     // Every request the proxy holds, with its time and activity: which requests a step still makes
     // one after the other (logs/LABEL-requests.log).
-    List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
-    java.util.concurrent.atomic.AtomicReference<String> current =
-        new java.util.concurrent.atomic.AtomicReference<>("");
+    List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    AtomicReference<String> current = new AtomicReference<>("");
     long origin = System.nanoTime();
     LatencyProxy proxy =
         latencyMillis > 0
@@ -211,7 +213,7 @@ final class DeployedSteps implements AutoCloseable {
                 line ->
                     requests.add(
                         String.format(
-                            java.util.Locale.ROOT,
+                            Locale.ROOT,
                             "%.1f %s %s",
                             (System.nanoTime() - origin) / 1e6,
                             current.get(),

@@ -7,9 +7,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A TCP proxy on loopback that holds every request for a fixed delay before passing it on: the
@@ -23,18 +25,14 @@ final class LatencyProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final long delayMillis;
-  private final java.util.function.Consumer<String> requests;
+  private final Consumer<String> requests;
 
   LatencyProxy(String targetHost, int targetPort, long delayMillis) throws IOException {
     this(targetHost, targetPort, delayMillis, line -> {});
   }
 
   /** The same; {@code requests} hears the request line of every request it holds (a count). */
-  LatencyProxy(
-      String targetHost,
-      int targetPort,
-      long delayMillis,
-      java.util.function.Consumer<String> requests)
+  LatencyProxy(String targetHost, int targetPort, long delayMillis, Consumer<String> requests)
       throws IOException {
     this.requests = requests;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -93,7 +91,7 @@ final class LatencyProxy implements AutoCloseable {
     while (end < n && end < 512 && buffer[end] != '\r' && buffer[end] != '\n') {
       end++;
     }
-    return new String(buffer, 0, end, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return new String(buffer, 0, end, StandardCharsets.ISO_8859_1);
   }
 
   private static java.util.concurrent.ThreadFactory daemon() {

@@ -2,13 +2,11 @@ package io.fitbitpipeline.core.step;
 
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.RawFile;
+import io.fitbitpipeline.core.lake.Transfers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
@@ -46,14 +44,7 @@ final class RawPrefetch implements AutoCloseable {
     this.files = files;
     this.onRetry = onRetry;
     this.pending = new Future<?>[files.size()];
-    this.pool =
-        Executors.newFixedThreadPool(
-            THREADS,
-            r -> {
-              Thread t = new Thread(r, "raw-prefetch");
-              t.setDaemon(true);
-              return t;
-            });
+    this.pool = Transfers.pool("raw-prefetch", THREADS);
   }
 
   /**
@@ -91,26 +82,7 @@ final class RawPrefetch implements AutoCloseable {
       return store.read(bucket, files.get(index).key(), reader, onRetry);
     }
     bytesAhead -= files.get(index).size();
-    byte[] content;
-    try {
-      content = (byte[]) future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while reading " + files.get(index).key(), e);
-    } catch (ExecutionException e) {
-      // The same failure the direct read would have raised, in the caller's thread.
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof UncheckedIOException unchecked) {
-        throw unchecked.getCause();
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException(cause);
-    }
+    byte[] content = (byte[]) Transfers.await(future, "reading " + files.get(index).key());
     return reader.read(new ByteArrayInputStream(content));
   }
 

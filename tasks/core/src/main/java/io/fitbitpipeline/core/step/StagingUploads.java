@@ -3,16 +3,14 @@ package io.fitbitpipeline.core.step;
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.StagedFile;
+import io.fitbitpipeline.core.lake.Transfers;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -38,14 +36,7 @@ final class StagingUploads implements AutoCloseable {
   StagingUploads(ObjectStore store, LakeLayout lake) {
     this.store = store;
     this.lake = lake;
-    this.pool =
-        Executors.newFixedThreadPool(
-            PUTS_AT_ONCE,
-            r -> {
-              Thread t = new Thread(r, "staging-upload");
-              t.setDaemon(true);
-              return t;
-            });
+    this.pool = Transfers.pool("staging-upload", PUTS_AT_ONCE);
   }
 
   /**
@@ -92,26 +83,8 @@ final class StagingUploads implements AutoCloseable {
     inFlightFiles.clear();
   }
 
-  private static <T> T get(Future<T> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while uploading to the lake", e);
-    } catch (ExecutionException e) {
-      // The failure the upload would have raised in the caller's thread.
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof UncheckedIOException unchecked) {
-        throw unchecked.getCause();
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException(cause);
-    }
+  private static <T> T get(Future<T> upload) throws IOException {
+    return Transfers.await(upload, "uploading to the lake");
   }
 
   /**

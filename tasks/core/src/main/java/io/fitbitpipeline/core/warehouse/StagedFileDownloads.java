@@ -2,6 +2,7 @@ package io.fitbitpipeline.core.warehouse;
 
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.StagedFile;
+import io.fitbitpipeline.core.lake.Transfers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,9 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -37,13 +36,7 @@ final class StagedFileDownloads implements AutoCloseable {
     this.bucket = bucket;
     this.files = files;
     this.ahead = Math.max(1, ahead);
-    this.worker =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "load-download");
-              t.setDaemon(true);
-              return t;
-            });
+    this.worker = Transfers.pool("load-download", 1);
   }
 
   /** The next file, downloaded; waits for it if its download has not finished. */
@@ -69,21 +62,7 @@ final class StagedFileDownloads implements AutoCloseable {
       throw new IllegalStateException("no staged file left to download");
     }
     current = next.file();
-    try {
-      next.done().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while downloading " + current, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof UncheckedIOException io) {
-        throw io.getCause();
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException(cause.getMessage(), cause);
-    }
+    Transfers.await(next.done(), "downloading " + current);
     return current;
   }
 

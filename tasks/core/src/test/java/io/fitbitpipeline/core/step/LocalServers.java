@@ -100,6 +100,11 @@ public final class LocalServers {
 
   /** A pipeline whose event log is discarded: these tests judge the warehouse, not the log. */
   public static Pipeline quietPipeline(PipelineConfig config, ObjectStore store) throws Exception {
+    return quietPipeline(config, store, Files.createTempDirectory(get().root, "work"));
+  }
+
+  /** The same, with a work folder of the caller's (a test that looks at what is left in it). */
+  public static Pipeline quietPipeline(PipelineConfig config, ObjectStore store, Path work) {
     return new Pipeline(
         config,
         store,
@@ -109,7 +114,7 @@ public final class LocalServers {
             Clock.systemUTC(),
             Manifests.objectMapper()),
         Clock.systemUTC(),
-        Files.createTempDirectory(get().root, "work"));
+        work);
   }
 
   private static void deleteTree(Path root) {

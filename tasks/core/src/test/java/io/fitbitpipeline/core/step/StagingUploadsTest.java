@@ -11,19 +11,15 @@ import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
 import io.fitbitpipeline.core.lake.StagedFile;
 import io.fitbitpipeline.core.lake.StoredObject;
-import io.fitbitpipeline.core.run.EventLog;
 import io.fitbitpipeline.core.run.RunId;
 import io.fitbitpipeline.core.run.Window;
 import io.fitbitpipeline.core.sample.SampleWeek;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -143,16 +139,7 @@ class StagingUploadsTest {
   }
 
   private Pipeline pipeline(ObjectStore store) {
-    return new Pipeline(
-        config,
-        store,
-        new EventLog(
-            new PrintStream(new ByteArrayOutputStream()),
-            EventLog.Format.TEXT,
-            Clock.systemUTC(),
-            Manifests.objectMapper()),
-        Clock.systemUTC(),
-        work);
+    return LocalServers.quietPipeline(config, store, work);
   }
 
   /**
