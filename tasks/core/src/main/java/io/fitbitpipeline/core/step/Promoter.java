@@ -9,6 +9,7 @@ import io.fitbitpipeline.core.run.Shard;
 import io.fitbitpipeline.core.run.StepName;
 import io.fitbitpipeline.core.run.StepStats;
 import io.fitbitpipeline.core.run.Window;
+import io.fitbitpipeline.core.warehouse.KeyedInsert;
 import io.fitbitpipeline.core.warehouse.Tables;
 import io.fitbitpipeline.core.warehouse.Warehouse;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
@@ -39,6 +40,7 @@ public final class Promoter {
   private final PipelineRuns runs;
   private final EventLog log;
   private final DataYield dataYield;
+  private final KeyedInsert keyedInsert = new KeyedInsert();
 
   public Promoter(
       Warehouse warehouse,
@@ -121,7 +123,7 @@ public final class Promoter {
                                   + " but its transform manifest is gone")
                           .values()));
           check(c, activity, manifest);
-          replace(c, activity, stats.get(activity));
+          replace(c, activity, run, manifest, stats.get(activity));
         }
         if (!stagedRuns.isEmpty()) {
           // fitbit.data_yield of every user-day replaced above, in the same transaction.
@@ -247,15 +249,30 @@ public final class Promoter {
    * INSERT ... SELECT into production where the dialect enforces its primary key: the checks before
    * it left only staged duplicates to break the key (every staged user-day's production rows were
    * just deleted), so a unique violation becomes the same check failure as the explicit scan. The
-   * savepoint keeps the transaction usable for the query that counts them.
+   * savepoint keeps the transaction usable for the query that counts them, and gives back the key
+   * if {@link KeyedInsert} had dropped it.
    */
-  private static long insertChecked(Connection c, WarehouseTable table, String insert)
+  private long insertChecked(
+      Connection c,
+      Activity activity,
+      RunId run,
+      WarehouseTable table,
+      String insert,
+      long incoming)
       throws SQLException {
     Savepoint before = c.setSavepoint();
     try {
-      long rows = update(c, insert);
+      KeyedInsert.Result inserted = keyedInsert.insert(c, table.production(), insert, incoming);
       c.releaseSavepoint(before);
-      return rows;
+      if (inserted.way() != KeyedInsert.Way.KEEP_KEY) {
+        log.info(
+            "promote",
+            activity,
+            run,
+            "primary key rebuilt",
+            Map.of("table", table.production(), "way", inserted.way().name()));
+      }
+      return inserted.rows();
     } catch (SQLException e) {
       if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
         throw e;
@@ -278,7 +295,9 @@ public final class Promoter {
         StepFailure.CHECK_FAILED);
   }
 
-  private void replace(Connection c, Activity activity, StepStats stats) throws SQLException {
+  private void replace(
+      Connection c, Activity activity, RunId run, TransformManifest manifest, StepStats stats)
+      throws SQLException {
     // Values are bound parameters; only table and column names of the fixed schema are spliced.
     String id = activity.id();
     String loadedDays =
@@ -302,7 +321,13 @@ public final class Promoter {
               + table.staging();
       long rows =
           warehouse.dialect().enforcesPrimaryKeys()
-              ? insertChecked(c, table, insert)
+              ? insertChecked(
+                  c,
+                  activity,
+                  run,
+                  table,
+                  insert,
+                  manifest.rowsPerTable().getOrDefault(table.name(), 0L))
               : update(c, insert);
       stats.addRows(table.name(), rows);
       if (table.name().endsWith("_intraday")) {
