@@ -90,13 +90,16 @@ public final class Promoter {
             }
           }
         }
+        warehouse.dialect().lockPromotes(c);
         // Loads and promotes of these activities by other runs wait until this transaction ends,
         // so what is checked below is what is promoted, and a second promote finds staging empty.
-        // Enum order: two promotes lock in the same order and cannot deadlock.
-        for (Activity activity : activities.stream().sorted().distinct().toList()) {
+        // Enum order: two promotes lock in the same order and cannot deadlock; production tables
+        // are then written in the order in which DataYield.rebuild reads them.
+        List<Activity> inOrder = activities.stream().sorted().distinct().toList();
+        for (Activity activity : inOrder) {
           warehouse.dialect().lockStaging(c, activity);
         }
-        for (Activity activity : activities) {
+        for (Activity activity : inOrder) {
           String stagedRun = stagedRun(c, activity);
           if (stagedRun != null) {
             stagedRuns.put(activity, stagedRun);

@@ -19,10 +19,10 @@ import java.sql.Statement;
  * Where nothing stays, the table is also truncated first: PostgreSQL writes a table truncated in
  * the same transaction without WAL when wal_level is minimal (the local stand-in), else no harm.
  *
- * <p>Both take the table's ACCESS EXCLUSIVE lock until the transaction ends: readers of that table
- * wait for the promote instead of reading the rows it replaces. A duplicate key fails either way
- * with SQLSTATE 23505, on the INSERT or on adding the key back, and the caller's rollback to a
- * savepoint restores the key.
+ * <p>A rebuild holds the table's ACCESS EXCLUSIVE lock until the transaction ends: readers of that
+ * table wait for the promote instead of reading the rows it replaces, and promotes take turns
+ * ({@link WarehouseDialect#lockPromotes}). A duplicate key fails either way with SQLSTATE 23505, on
+ * the INSERT or on adding the key back, and the caller's rollback to a savepoint restores the key.
  */
 public final class KeyedInsert {
   /** How the rows went in. */

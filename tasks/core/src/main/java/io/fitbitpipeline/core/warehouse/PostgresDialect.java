@@ -74,6 +74,18 @@ public final class PostgresDialect implements WarehouseDialect {
     }
   }
 
+  /**
+   * One lock for every promote: KeyedInsert holds a production table's ACCESS EXCLUSIVE lock until
+   * commit while data_yield reads every activity's tables, so two promotes of different activities
+   * would each wait for the other's table (a deadlock that PostgreSQL ends by failing one).
+   */
+  @Override
+  public void lockPromotes(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SELECT pg_advisory_xact_lock(7305724)");
+    }
+  }
+
   @Override
   public void lockForMigration(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {

@@ -98,6 +98,13 @@ public interface WarehouseDialect {
       throws SQLException;
 
   /**
+   * Called first in a promote's transaction, before the staging locks: promotes take turns whatever
+   * their activities, where the dialect's promote may lock whole production tables (see {@link
+   * KeyedInsert}). None by default.
+   */
+  default void lockPromotes(Connection connection) throws SQLException {}
+
+  /**
    * Empties a staging table inside the caller's transaction (the staging lock of its activity is
    * held). DELETE by default: Redshift's TRUNCATE commits the open transaction, which would break a
    * load's and a promote's all-or-nothing.

@@ -419,6 +419,57 @@ class PipelineIntegrationTest {
   }
 
   @Test
+  void promotesOfDifferentActivitiesTakeTurns() throws Exception {
+    // On an empty warehouse promote rebuilds each production key under the table's exclusive lock
+    // while data_yield reads every activity's tables: two promotes at once would deadlock unless
+    // they take turns. Both are held at the promote lock, then let go together.
+    RunId run = new RunId("take-turns");
+    List<Activity> activities = List.of(Activity.STEPS, Activity.HEART_RATE);
+    for (Activity activity : activities) {
+      pipeline.extractor().run(activity, WINDOW, run, false);
+      pipeline.transformer().run(activity, WINDOW, run);
+      pipeline.loader().run(activity, WINDOW, run);
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (Connection holder = pipeline.warehouse().connect()) {
+      holder.setAutoCommit(false);
+      pipeline.warehouse().dialect().lockPromotes(holder);
+      List<java.util.concurrent.Future<?>> promotes =
+          activities.stream()
+              .<java.util.concurrent.Future<?>>map(
+                  a -> pool.submit(() -> pipeline.promoter().run(List.of(a), WINDOW, run)))
+              .toList();
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (count(
+              "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event = 'advisory'"
+                  + " AND query LIKE '%pg_advisory_xact_lock(7305724)%'")
+          < 2) {
+        assertTrue(System.nanoTime() < deadline, "both promotes wait for the promote lock");
+        Thread.sleep(50);
+      }
+      holder.commit();
+      for (java.util.concurrent.Future<?> promote : promotes) {
+        promote.get(120, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(count("SELECT COUNT(*) FROM fitbit.steps_intraday") > 0);
+    assertTrue(count("SELECT COUNT(*) FROM fitbit.heart_rate_intraday") > 0);
+    assertEquals(0, count("SELECT COUNT(*) FROM fitbit_staging.file_ledger"));
+    assertEquals(
+        2,
+        count(
+            "SELECT COUNT(DISTINCT activity) FROM fitbit_ops.file_ledger WHERE status = 'loaded'"));
+    assertEquals(
+        2,
+        count(
+            "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'p' AND conrelid IN"
+                + " ('fitbit.steps_intraday'::regclass, 'fitbit.heart_rate_intraday'::regclass)"));
+  }
+
+  @Test
   void stepsRunAloneWithClearExitCodes() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
