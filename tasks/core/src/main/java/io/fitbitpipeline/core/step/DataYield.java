@@ -216,12 +216,12 @@ public final class DataYield {
         + "\nFROM (SELECT DISTINCT user_id, date FROM "
         + days
         + ") d"
-        // Heart rate: distinct minutes per hour, then per day. The hour is DATE_TRUNC (a
-        // timestamp),
-        // not EXTRACT (a numeric on PostgreSQL): the sort and grouping of every reading by hour is
-        // the statement's largest cost, and numeric keys made it about a quarter slower. The join
-        // keeps the bare range on ts: it reads each user-day from the (user_id, ts) key in order,
-        // so the sort by hour is one of already ordered runs.
+        // Heart rate: distinct minutes per hour, then per day. The hour is DATE_TRUNC, a
+        // timestamp, not EXTRACT, a numeric on PostgreSQL: sorting every reading by hour is the
+        // statement's largest cost, and numeric keys made it about a quarter slower. The join keeps
+        // the plain range on ts (the steps join's precomputed bounds made PostgreSQL hash-join and
+        // sort all readings on disk here): each user-day is read from the (user_id, ts) key in
+        // order, so the sort by hour is one of already ordered runs.
         + "\nLEFT JOIN (SELECT user_id, date, SUM(minutes) AS minutes,"
         + " SUM(CASE WHEN minutes >= "
         + MINUTES_PER_VALID_HOUR
