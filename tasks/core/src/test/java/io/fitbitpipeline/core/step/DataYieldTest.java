@@ -20,13 +20,19 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
@@ -292,6 +298,195 @@ class DataYieldTest {
       assertEquals(2, new DataYield(10).rebuild(c, WINDOW));
     }
     assertEquals(promoted, yieldRows());
+  }
+
+  /**
+   * The SQL against a computation in Java, on seeded random user-days written straight to the
+   * production tables: readings every 5 seconds to every 3 minutes with random gaps, days that end
+   * early, steps with and without heart rate, daily values that match or not, and days that only
+   * another table (calories, the heart-rate daily row) holds. Every yield column and flag counts.
+   */
+  @Test
+  void theSqlMatchesAnIndependentComputation() throws Exception {
+    Random random = new Random(20261116L);
+    List<String> days = List.of("2026-11-16", "2026-11-17", "2026-11-18");
+    Map<String, Expected> expected9 = new TreeMap<>();
+    Map<String, Expected> expected10 = new TreeMap<>();
+    try (Connection c = pipeline(config).warehouse().connect();
+        PreparedStatement hr =
+            c.prepareStatement("INSERT INTO fitbit.heart_rate_intraday VALUES (?, ?, 70)");
+        PreparedStatement steps =
+            c.prepareStatement("INSERT INTO fitbit.steps_intraday VALUES (?, ?, ?)");
+        PreparedStatement stepsDaily =
+            c.prepareStatement("INSERT INTO fitbit.steps_daily VALUES (?, ?, ?)");
+        PreparedStatement hrDaily =
+            c.prepareStatement("INSERT INTO fitbit.heart_rate_daily VALUES (?, ?, 60)");
+        PreparedStatement calories =
+            c.prepareStatement(
+                "INSERT INTO fitbit.calories_intraday VALUES (?, ?, 1.5, NULL, NULL)")) {
+      for (int u = 0; u < 8; u++) {
+        String user = "user" + u;
+        for (String day : days) {
+          LocalDate date = LocalDate.parse(day);
+          // Kinds: 0 nothing or only the heart-rate daily row, 1 only calories, 2 steps only,
+          // 3 heart rate only, 4-9 both.
+          int kind = random.nextInt(10);
+          // Heart rate: a reading every 5 s to 3 min, random gaps, maybe ending early.
+          TreeSet<Integer> hrSeconds = new TreeSet<>();
+          if (kind >= 3) {
+            int step = List.of(5, 15, 60, 61, 180).get(random.nextInt(5));
+            int end = random.nextBoolean() ? 86_400 : 3600 * (12 + random.nextInt(12));
+            double keep = 0.3 + 0.7 * random.nextDouble();
+            for (int second = random.nextInt(step); second < end; second += step) {
+              if (random.nextDouble() < keep) {
+                hrSeconds.add(second);
+              }
+            }
+          }
+          // Steps: one value a minute, zeros or not, maybe ending early.
+          List<int[]> stepMinutes = new ArrayList<>();
+          if (kind == 2 || kind >= 4) {
+            int end = random.nextInt(4) == 0 ? 60 * (10 + random.nextInt(14)) : 1440;
+            boolean zeros = random.nextInt(4) == 0;
+            for (int m = 0; m < end; m++) {
+              stepMinutes.add(new int[] {m, zeros ? 0 : random.nextInt(40)});
+            }
+          }
+          long stepSum = stepMinutes.stream().mapToLong(v -> v[1]).sum();
+          Long daily =
+              stepMinutes.isEmpty() || random.nextInt(3) == 0
+                  ? null
+                  : (random.nextBoolean() ? stepSum : stepSum + 1 + random.nextInt(50));
+          boolean onlyCalories = kind == 1;
+          boolean onlyHrDaily = kind == 0 && random.nextBoolean();
+          for (int second : hrSeconds) {
+            hr.setString(1, user);
+            hr.setObject(2, date.atStartOfDay().plusSeconds(second));
+            hr.addBatch();
+          }
+          for (int[] minute : stepMinutes) {
+            steps.setString(1, user);
+            steps.setObject(2, date.atStartOfDay().plusMinutes(minute[0]));
+            steps.setInt(3, minute[1]);
+            steps.addBatch();
+          }
+          if (daily != null) {
+            stepsDaily.setString(1, user);
+            stepsDaily.setObject(2, date);
+            stepsDaily.setLong(3, daily);
+            stepsDaily.addBatch();
+          }
+          if (onlyCalories) {
+            calories.setString(1, user);
+            calories.setObject(2, date.atStartOfDay().plusHours(7));
+            calories.addBatch();
+          }
+          if (onlyHrDaily) {
+            hrDaily.setString(1, user);
+            hrDaily.setObject(2, date);
+            hrDaily.addBatch();
+          }
+          boolean any =
+              !hrSeconds.isEmpty()
+                  || !stepMinutes.isEmpty()
+                  || daily != null
+                  || onlyCalories
+                  || onlyHrDaily;
+          if (any) {
+            Long intradaySteps = stepMinutes.isEmpty() ? null : stepSum;
+            Integer stepsLast =
+                stepMinutes.isEmpty() ? null : stepMinutes.get(stepMinutes.size() - 1)[0] * 60;
+            expected10.put(
+                user + " " + day, Expected.of(hrSeconds, intradaySteps, stepsLast, daily, 10));
+            expected9.put(
+                user + " " + day, Expected.of(hrSeconds, intradaySteps, stepsLast, daily, 9));
+          }
+        }
+      }
+      for (PreparedStatement s : List.of(hr, steps, stepsDaily, hrDaily, calories)) {
+        s.executeBatch();
+      }
+      Window window = Window.dates(days.get(0), days.get(days.size() - 1));
+      assertEquals(expected10.size(), new DataYield(10).rebuild(c, window));
+      assertEquals(render(expected10), yieldRows());
+      assertEquals(expected9.size(), new DataYield(9).rebuild(c, window));
+      assertEquals(render(expected9), yieldRows());
+    }
+    // The seed gives every flag and both ways in and out of the filter.
+    String all = String.join(" ", render(expected9).values());
+    for (String flag :
+        List.of(
+            "steps_without_heart_rate",
+            "no_heart_rate",
+            "no_steps",
+            "daily_intraday_mismatch",
+            "partial_day",
+            "|true|",
+            "|false|")) {
+      assertTrue(all.contains(flag), flag + " in " + all);
+    }
+    assertTrue(expected9.size() < 8 * days.size(), "some user-days have no data at all");
+  }
+
+  private static Map<String, String> render(Map<String, Expected> rows) {
+    Map<String, String> out = new TreeMap<>();
+    rows.forEach((k, v) -> out.put(k, v.row()));
+    return out;
+  }
+
+  /** One yield row computed from the readings, by the rules of the DataYield javadoc. */
+  private record Expected(int minutes, int validHours, boolean validDay, Long steps, String flags) {
+    static Expected of(
+        TreeSet<Integer> hrSeconds,
+        Long steps,
+        Integer stepsLastSecond,
+        Long daily,
+        int minValidHours) {
+      Map<Integer, Set<Integer>> minutesByHour = new TreeMap<>();
+      for (int second : hrSeconds) {
+        minutesByHour.computeIfAbsent(second / 3600, h -> new HashSet<>()).add(second / 60);
+      }
+      int minutes = minutesByHour.values().stream().mapToInt(Set::size).sum();
+      int validHours =
+          (int)
+              minutesByHour.values().stream()
+                  .filter(m -> m.size() >= DataYield.MINUTES_PER_VALID_HOUR)
+                  .count();
+      boolean noHeart = hrSeconds.isEmpty();
+      Integer hrLast = noHeart ? null : hrSeconds.last();
+      List<String> flags = new ArrayList<>();
+      if (steps != null && steps > 0 && noHeart) {
+        flags.add("steps_without_heart_rate");
+      }
+      if (noHeart && (steps == null || steps == 0)) {
+        flags.add("no_heart_rate");
+      }
+      if (steps == null) {
+        flags.add("no_steps");
+      }
+      if (daily != null && steps != null && !daily.equals(steps)) {
+        flags.add("daily_intraday_mismatch");
+      }
+      int lateHour = 23 * 3600;
+      if ((hrLast != null || stepsLastSecond != null)
+          && (hrLast == null || hrLast < lateHour)
+          && (stepsLastSecond == null || stepsLastSecond < lateHour)) {
+        flags.add("partial_day");
+      }
+      if (minValidHours != DataYield.DEFAULT_MIN_VALID_HOURS) {
+        flags.add("min_valid_hours=" + minValidHours);
+      }
+      return new Expected(
+          minutes,
+          validHours,
+          validHours >= minValidHours,
+          steps,
+          flags.isEmpty() ? null : String.join(",", flags));
+    }
+
+    String row() {
+      return minutes + "|" + validHours + "|" + validDay + "|" + steps + "|" + flags;
+    }
   }
 
   @Test
