@@ -9,6 +9,7 @@ import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.LocalStorageStrategy;
 
 /**
  * A real S3-API server (s3proxy) in this process, on loopback. The pipeline reaches it with the AWS
@@ -35,7 +36,11 @@ public final class LocalS3 implements AutoCloseable {
     properties.setProperty("jclouds.filesystem.basedir", baseDir.toAbsolutePath().toString());
     BlobStoreContext context =
         ContextBuilder.newBuilder("filesystem").overrides(properties).build(BlobStoreContext.class);
-    BlobStore store = context.getBlobStore();
+    // Flat listings read only the metadata of the page's keys (see PagedListing).
+    BlobStore store =
+        new PagedListing(
+            context.getBlobStore(),
+            context.utils().injector().getInstance(LocalStorageStrategy.class));
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(store)
