@@ -64,7 +64,10 @@ final class LocalEnvironment implements AutoCloseable {
         config =
             config.withS3(
                 s3.endpoint(),
-                new PipelineConfig.StaticCredentials(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY));
+                // In this process unsigned: s3proxy checks no signature, and signing hashed
+                // every uploaded byte (PipelineConfig.StaticCredentials).
+                PipelineConfig.StaticCredentials.forServerWithoutAuthentication(
+                    LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY));
         out.println(
             "embedded S3-API server (s3proxy) at "
                 + s3.endpoint()
