@@ -16,7 +16,11 @@ import org.jclouds.blobstore.LocalStorageStrategy;
  * SDK exactly as it reaches Amazon S3: only the endpoint and the credentials differ.
  */
 public final class LocalS3 implements AutoCloseable {
-  /** s3proxy runs without authentication; the SDK still signs, so it needs some credentials. */
+  /**
+   * s3proxy runs without authentication. Step processes and tests sign with these keys anyway (the
+   * SDK's credential chain needs some); the launcher's own requests go unsigned
+   * (PipelineConfig.StaticCredentials.forServerWithoutAuthentication).
+   */
   public static final String ACCESS_KEY = "local";
 
   public static final String SECRET_KEY = "local-secret";
