@@ -9,13 +9,18 @@ import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.LocalStorageStrategy;
 
 /**
  * A real S3-API server (s3proxy) in this process, on loopback. The pipeline reaches it with the AWS
  * SDK exactly as it reaches Amazon S3: only the endpoint and the credentials differ.
  */
 public final class LocalS3 implements AutoCloseable {
-  /** s3proxy runs without authentication; the SDK still signs, so it needs some credentials. */
+  /**
+   * s3proxy runs without authentication. Step processes and tests sign with these keys anyway (the
+   * SDK's credential chain needs some); the launcher's own requests go unsigned
+   * (PipelineConfig.StaticCredentials.forServerWithoutAuthentication).
+   */
   public static final String ACCESS_KEY = "local";
 
   public static final String SECRET_KEY = "local-secret";
@@ -35,7 +40,11 @@ public final class LocalS3 implements AutoCloseable {
     properties.setProperty("jclouds.filesystem.basedir", baseDir.toAbsolutePath().toString());
     BlobStoreContext context =
         ContextBuilder.newBuilder("filesystem").overrides(properties).build(BlobStoreContext.class);
-    BlobStore store = context.getBlobStore();
+    // Flat listings read only the metadata of the page's keys (see PagedListing).
+    BlobStore store =
+        new PagedListing(
+            context.getBlobStore(),
+            context.utils().injector().getInstance(LocalStorageStrategy.class));
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(store)

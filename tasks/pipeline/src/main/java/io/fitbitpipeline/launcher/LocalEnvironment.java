@@ -12,6 +12,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The servers a launcher command talks to: the ones the environment names, or else embedded real
@@ -57,6 +59,10 @@ final class LocalEnvironment implements AutoCloseable {
     LocalS3 s3 = null;
     LocalPostgres postgres = null;
     LocalKafka kafka = null;
+    // PostgreSQL starts (initdb, pg_ctl: other processes) while this JVM starts s3proxy, which is
+    // mostly class loading: about a second less before the first upload.
+    CompletableFuture<LocalPostgres> startingPostgres =
+        config.jdbcUrl().isBlank() ? startPostgres(stateDir.resolve("postgres")) : null;
     try {
       if (config.s3Endpoint().isEmpty()
           && !"false".equalsIgnoreCase(env.get("PIPELINE_EMBEDDED_S3"))) {
@@ -64,15 +70,18 @@ final class LocalEnvironment implements AutoCloseable {
         config =
             config.withS3(
                 s3.endpoint(),
-                new PipelineConfig.StaticCredentials(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY));
+                // In this process unsigned: s3proxy checks no signature, and signing hashed
+                // every uploaded byte (PipelineConfig.StaticCredentials).
+                PipelineConfig.StaticCredentials.forServerWithoutAuthentication(
+                    LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY));
         out.println(
             "embedded S3-API server (s3proxy) at "
                 + s3.endpoint()
                 + ", data in "
                 + stateDir.resolve("s3"));
       }
-      if (config.jdbcUrl().isBlank()) {
-        postgres = LocalPostgres.start(stateDir.resolve("postgres"));
+      if (startingPostgres != null) {
+        postgres = started(startingPostgres);
         config = config.withWarehouse(postgres.jdbcUrl(), postgres.user(), "");
         out.println(
             "embedded PostgreSQL (Redshift stand-in) at "
@@ -93,6 +102,14 @@ final class LocalEnvironment implements AutoCloseable {
       if (s3 != null) {
         s3.close();
       }
+      if (postgres == null && startingPostgres != null) {
+        // s3proxy failed: the server started meanwhile is stopped too, not left running.
+        try {
+          postgres = started(startingPostgres);
+        } catch (Exception alsoFailed) {
+          e.addSuppressed(alsoFailed);
+        }
+      }
       if (postgres != null) {
         postgres.close();
       }
@@ -105,6 +122,38 @@ final class LocalEnvironment implements AutoCloseable {
     environment.store.ensureBucket(config.rawBucket());
     environment.store.ensureBucket(config.lakeBucket());
     return environment;
+  }
+
+  private static CompletableFuture<LocalPostgres> startPostgres(Path dataDir) {
+    CompletableFuture<LocalPostgres> future = new CompletableFuture<>();
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                future.complete(LocalPostgres.start(dataDir));
+              } catch (Throwable t) {
+                future.completeExceptionally(t);
+              }
+            },
+            "postgres-start");
+    starter.setDaemon(true);
+    starter.start();
+    return future;
+  }
+
+  /** The started server, or the start's own failure (not a wrapper). */
+  private static LocalPostgres started(CompletableFuture<LocalPostgres> starting) throws Exception {
+    try {
+      return starting.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw e;
+    }
   }
 
   PipelineConfig config() {

@@ -28,11 +28,30 @@ public record PipelineConfig(
     int minValidHours,
     int lookbackWeeks) {
 
-  /** Credentials given in-process (the embedded local stack); otherwise the SDK's chain. */
-  public record StaticCredentials(String accessKeyId, String secretAccessKey) {
+  /**
+   * Credentials given in-process (the embedded local stack); otherwise the SDK's chain.
+   *
+   * @param unsigned this process sends its requests unsigned (anonymous) because the server checks
+   *     no signature (the embedded s3proxy); the keys are still what other processes present
+   *     (`serve --env-file`). Over plain HTTP the SDK hashes every signed payload with SHA-256 (it
+   *     cannot be turned off), a third of the launcher's upload time of a 100-user week. Never for
+   *     AWS, which refuses anonymous requests to private buckets.
+   */
+  public record StaticCredentials(String accessKeyId, String secretAccessKey, boolean unsigned) {
+    /** Keys this process signs with. */
+    public StaticCredentials(String accessKeyId, String secretAccessKey) {
+      this(accessKeyId, secretAccessKey, false);
+    }
+
+    /** Keys for other processes; this one sends unsigned requests to a server that checks none. */
+    public static StaticCredentials forServerWithoutAuthentication(
+        String accessKeyId, String secretAccessKey) {
+      return new StaticCredentials(accessKeyId, secretAccessKey, true);
+    }
+
     @Override
     public String toString() {
-      return "StaticCredentials[" + accessKeyId + ", ****]";
+      return "StaticCredentials[" + accessKeyId + ", ****" + (unsigned ? ", unsigned" : "") + "]";
     }
   }
 

@@ -1,5 +1,6 @@
 package io.fitbitpipeline.core.config;
 
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -40,8 +41,10 @@ public final class S3Clients {
             .s3Credentials()
             .<AwsCredentialsProvider>map(
                 c ->
-                    StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
+                    c.unsigned()
+                        ? AnonymousCredentialsProvider.create()
+                        : StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
             .orElseGet(() -> DefaultCredentialsProvider.builder().build());
     builder.credentialsProvider(credentials);
     return builder.build();

@@ -1,0 +1,93 @@
+package io.fitbitpipeline.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * What the S3 client puts on the wire over plain HTTP: signed requests hash their payload, unsigned
+ * ones (a server that checks no signature) send the bytes as they are.
+ */
+class S3ClientsTest {
+  private static final String BODY = "{\"activities-steps-intraday\":{\"dataset\":[]}}";
+
+  private HttpServer server;
+  private final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
+  private final List<String> bodies = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          try (InputStream in = exchange.getRequestBody()) {
+            bodies.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+          }
+          headers.add(Map.copyOf(exchange.getRequestHeaders()));
+          exchange.getResponseHeaders().add("ETag", "\"0123456789abcdef0123456789abcdef\"");
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  @Test
+  void signedRequestsHashTheirPayload() {
+    put(new PipelineConfig.StaticCredentials("key", "secret"));
+    Map<String, List<String>> sent = headers.get(0);
+    assertTrue(sent.get("Authorization").get(0).startsWith("AWS4-HMAC-SHA256 Credential=key/"));
+    assertFalse(sent.get("X-amz-content-sha256").get(0).contains("UNSIGNED"), sent.toString());
+  }
+
+  @Test
+  void unsignedRequestsSendThePayloadAsItIs() {
+    put(PipelineConfig.StaticCredentials.forServerWithoutAuthentication("key", "secret"));
+    Map<String, List<String>> sent = headers.get(0);
+    assertFalse(sent.containsKey("Authorization"), sent.toString());
+    assertFalse(
+        sent.getOrDefault("X-amz-content-sha256", List.of("")).get(0).startsWith("STREAMING"),
+        sent.toString());
+    assertEquals(BODY, bodies.get(0), "the bytes as they are, not aws-chunked");
+  }
+
+  @Test
+  void unsignedCredentialsNeverPrintTheSecret() {
+    String shown =
+        PipelineConfig.StaticCredentials.forServerWithoutAuthentication("key", "secret").toString();
+    assertFalse(shown.contains("secret"), shown);
+    assertTrue(shown.contains("unsigned"), shown);
+  }
+
+  private void put(PipelineConfig.StaticCredentials credentials) {
+    PipelineConfig config =
+        PipelineConfig.fromEnvironment(Map.of())
+            .withS3(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), credentials);
+    try (S3Client s3 = S3Clients.create(config, new PrintStream(OutputStream.nullOutputStream()))) {
+      s3.putObject(
+          b -> b.bucket("raw").key("u1/2026-11-16/steps.json"), RequestBody.fromString(BODY));
+    }
+  }
+}
