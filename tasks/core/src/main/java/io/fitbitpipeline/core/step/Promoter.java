@@ -189,29 +189,35 @@ public final class Promoter {
   private void check(Connection c, Activity activity, TransformManifest manifest)
       throws SQLException {
     for (WarehouseTable table : Tables.of(activity)) {
-      long staged = count(c, "SELECT COUNT(*) FROM " + table.staging());
-      expectRows(table.staging(), staged, manifest.rowsPerTable().getOrDefault(table.name(), 0L));
+      // One scan of staging for both checks: its rows per user-day, and which user-days have no
+      // loaded ledger row (a week of heart rate is 2.2 M rows; a second scan cost 0.1 s a table).
+      long[] stagedAndOrphans =
+          counts(
+              c,
+              "SELECT COALESCE(SUM(s.n), 0),"
+                  + " COALESCE(SUM(CASE WHEN l.user_id IS NULL THEN 1 ELSE 0 END), 0)"
+                  + " FROM (SELECT user_id, "
+                  + table.dayExpression("t")
+                  + " AS day, COUNT(*) AS n FROM "
+                  + table.staging()
+                  + " t GROUP BY 1, 2) s LEFT JOIN (SELECT DISTINCT user_id, date"
+                  + " FROM fitbit_staging.file_ledger WHERE activity = ? AND status = 'loaded') l"
+                  + " ON l.user_id = s.user_id AND l.date = s.day",
+              activity.id());
+      expectRows(
+          table.staging(),
+          stagedAndOrphans[0],
+          manifest.rowsPerTable().getOrDefault(table.name(), 0L));
       if (!warehouse.dialect().enforcesPrimaryKeys()) {
         // Redshift does not enforce keys: staging is scanned for them here. PostgreSQL's primary
         // key finds them while inserting (see insertChecked), which saves a sort of staging.
         checkNoDuplicates(c, table);
       }
-      long orphans =
-          count(
-              c,
-              "SELECT COUNT(*) FROM (SELECT DISTINCT user_id, "
-                  + table.dayExpression("t")
-                  + " AS day FROM "
-                  + table.staging()
-                  + " t) s WHERE NOT EXISTS (SELECT 1 FROM fitbit_staging.file_ledger l"
-                  + " WHERE l.activity = ? AND l.status = 'loaded' AND l.user_id = s.user_id"
-                  + " AND l.date = s.day)",
-              activity.id());
-      if (orphans > 0) {
+      if (stagedAndOrphans[1] > 0) {
         fail(
             "every staged user-day has its ledger entry",
             table.staging(),
-            orphans + " user-days have no loaded ledger entry");
+            stagedAndOrphans[1] + " user-days have no loaded ledger entry");
       }
     }
     long rejected =
@@ -376,13 +382,22 @@ public final class Promoter {
   }
 
   private static long count(Connection c, String sql, String... values) throws SQLException {
+    return counts(c, sql, values)[0];
+  }
+
+  /** The first row's columns of a query of counts. */
+  private static long[] counts(Connection c, String sql, String... values) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < values.length; i++) {
         s.setString(i + 1, values[i]);
       }
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        long[] counts = new long[rs.getMetaData().getColumnCount()];
+        for (int i = 0; i < counts.length; i++) {
+          counts[i] = rs.getLong(i + 1);
+        }
+        return counts;
       }
     }
   }

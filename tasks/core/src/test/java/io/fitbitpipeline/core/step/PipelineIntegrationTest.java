@@ -419,6 +419,52 @@ class PipelineIntegrationTest {
   }
 
   @Test
+  void theStagingChecksNameTheTableAndWhatIsWrong() throws Exception {
+    RunId run = new RunId("checks-name");
+    pipeline.extractor().run(Activity.STEPS, WINDOW, run, false);
+    pipeline.transformer().run(Activity.STEPS, WINDOW, run);
+    pipeline.loader().run(Activity.STEPS, WINDOW, run);
+    long staged = count("SELECT COUNT(*) FROM fitbit_staging.steps_intraday");
+    String oneRow = "user_id = 'user03' AND ts = '2026-11-17 00:00:00'";
+    try (Connection c = pipeline.warehouse().connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE public.kept_row AS SELECT * FROM fitbit_staging.steps_intraday WHERE "
+              + oneRow);
+      s.execute("DELETE FROM fitbit_staging.steps_intraday WHERE " + oneRow);
+    }
+    StepFailure rows =
+        assertThrows(
+            StepFailure.class, () -> pipeline.promoter().run(List.of(Activity.STEPS), WINDOW, run));
+    assertEquals(
+        "check 'row counts' failed on fitbit_staging.steps_intraday: "
+            + (staged - 1)
+            + " rows staged, but transform wrote "
+            + staged
+            + "; nothing was promoted",
+        rows.getMessage());
+    try (Connection c = pipeline.warehouse().connect();
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO fitbit_staging.steps_intraday SELECT * FROM public.kept_row");
+      s.execute("DROP TABLE public.kept_row");
+      // The user-day's rows are staged, but its ledger row no longer says loaded.
+      s.execute(
+          "UPDATE fitbit_staging.file_ledger SET status = 'skipped' WHERE activity = 'steps'"
+              + " AND user_id = 'user03' AND date = '2026-11-17'");
+    }
+    StepFailure orphans =
+        assertThrows(
+            StepFailure.class, () -> pipeline.promoter().run(List.of(Activity.STEPS), WINDOW, run));
+    assertEquals(StepFailure.CHECK_FAILED, orphans.exitCode());
+    assertEquals(
+        "check 'every staged user-day has its ledger entry' failed on"
+            + " fitbit_staging.steps_intraday: 1 user-days have no loaded ledger entry;"
+            + " nothing was promoted",
+        orphans.getMessage());
+    assertEquals(0, count("SELECT COUNT(*) FROM fitbit.steps_intraday"));
+  }
+
+  @Test
   void promotesOfDifferentActivitiesTakeTurns() throws Exception {
     // On an empty warehouse promote rebuilds each production key under the table's exclusive lock
     // while data_yield reads every activity's tables: two promotes at once would deadlock unless
