@@ -70,10 +70,13 @@ public final class Promoter {
     Map<Activity, String> stagedRuns = new LinkedHashMap<>();
     Map<Activity, Instant> started = new LinkedHashMap<>();
     Map<Activity, StepStats> stats = new LinkedHashMap<>();
+    // Production tables whose key was rebuilt rather than maintained (KeyedInsert), for the log.
+    Map<Activity, List<String>> keysRebuilt = new LinkedHashMap<>();
     try (Connection c = warehouse.connect()) {
       for (Activity activity : activities) {
         started.put(activity, runs.started(run, activity, StepName.PROMOTE, window));
         stats.put(activity, new StepStats());
+        keysRebuilt.put(activity, new ArrayList<>());
       }
       c.setAutoCommit(false);
       try {
@@ -126,7 +129,7 @@ public final class Promoter {
                                   + " but its transform manifest is gone")
                           .values()));
           check(c, activity, manifest);
-          replace(c, activity, run, manifest, stats.get(activity));
+          replace(c, activity, manifest, stats.get(activity), keysRebuilt.get(activity));
         }
         if (!stagedRuns.isEmpty()) {
           // fitbit.data_yield of every user-day replaced above, in the same transaction.
@@ -158,7 +161,10 @@ public final class Promoter {
           activity,
           run,
           stagedRuns.containsKey(activity) ? "promoted" : "nothing staged",
-          Map.of("rows_per_table", s.rowsPerTable));
+          keysRebuilt.get(activity).isEmpty()
+              ? Map.of("rows_per_table", s.rowsPerTable)
+              : Map.of(
+                  "rows_per_table", s.rowsPerTable, "keys_rebuilt", keysRebuilt.get(activity)));
     }
     return runs.report(run);
   }
@@ -262,24 +268,14 @@ public final class Promoter {
    * if {@link KeyedInsert} had dropped it.
    */
   private long insertChecked(
-      Connection c,
-      Activity activity,
-      RunId run,
-      WarehouseTable table,
-      String insert,
-      long incoming)
+      Connection c, WarehouseTable table, String insert, long incoming, List<String> keysRebuilt)
       throws SQLException {
     Savepoint before = c.setSavepoint();
     try {
       KeyedInsert.Result inserted = keyedInsert.insert(c, table.production(), insert, incoming);
       c.releaseSavepoint(before);
       if (inserted.way() != KeyedInsert.Way.KEEP_KEY) {
-        log.info(
-            "promote",
-            activity,
-            run,
-            "primary key rebuilt",
-            Map.of("table", table.production(), "way", inserted.way().name()));
+        keysRebuilt.add(table.name());
       }
       return inserted.rows();
     } catch (SQLException e) {
@@ -305,7 +301,11 @@ public final class Promoter {
   }
 
   private void replace(
-      Connection c, Activity activity, RunId run, TransformManifest manifest, StepStats stats)
+      Connection c,
+      Activity activity,
+      TransformManifest manifest,
+      StepStats stats,
+      List<String> keysRebuilt)
       throws SQLException {
     // Values are bound parameters; only table and column names of the fixed schema are spliced.
     String id = activity.id();
@@ -332,11 +332,10 @@ public final class Promoter {
           warehouse.dialect().enforcesPrimaryKeys()
               ? insertChecked(
                   c,
-                  activity,
-                  run,
                   table,
                   insert,
-                  manifest.rowsPerTable().getOrDefault(table.name(), 0L))
+                  manifest.rowsPerTable().getOrDefault(table.name(), 0L),
+                  keysRebuilt)
               : update(c, insert);
       stats.addRows(table.name(), rows);
       if (table.name().endsWith("_intraday")) {
