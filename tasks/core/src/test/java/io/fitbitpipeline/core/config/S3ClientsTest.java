@@ -74,6 +74,18 @@ class S3ClientsTest {
   }
 
   @Test
+  void putsSendTheirBodyWithoutWaitingForContinue() {
+    // The SDK asks for "100 Continue" on every PutObject: a second round trip per upload.
+    put(new PipelineConfig.StaticCredentials("key", "secret"));
+    put(PipelineConfig.StaticCredentials.forServerWithoutAuthentication("key", "secret"));
+    assertEquals(2, headers.size());
+    for (Map<String, List<String>> sent : headers) {
+      assertFalse(sent.containsKey("Expect"), sent.toString());
+    }
+    assertEquals(BODY, bodies.get(1), "the body still arrives whole");
+  }
+
+  @Test
   void unsignedCredentialsNeverPrintTheSecret() {
     String shown =
         PipelineConfig.StaticCredentials.forServerWithoutAuthentication("key", "secret").toString();
