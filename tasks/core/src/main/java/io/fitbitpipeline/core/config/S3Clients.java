@@ -32,7 +32,10 @@ public final class S3Clients {
             // default trailing checksums (HTTP 501 on x-amz-trailer).
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .overrideConfiguration(o -> o.addExecutionInterceptor(new S3RetryLog(retryLog)));
+            .overrideConfiguration(
+                o ->
+                    o.addExecutionInterceptor(new S3RetryLog(retryLog))
+                        .addExecutionInterceptor(new SendBodyAtOnce()));
     config
         .s3Endpoint()
         .ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));

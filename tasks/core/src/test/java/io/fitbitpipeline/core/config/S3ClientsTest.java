@@ -74,6 +74,29 @@ class S3ClientsTest {
   }
 
   @Test
+  void smallPutsSendTheirBodyWithoutWaitingForContinue() {
+    // The SDK asks for "100 Continue" on every PutObject: a second round trip per upload.
+    put(new PipelineConfig.StaticCredentials("key", "secret"));
+    put(PipelineConfig.StaticCredentials.forServerWithoutAuthentication("key", "secret"));
+    assertEquals(2, headers.size());
+    for (Map<String, List<String>> sent : headers) {
+      assertFalse(sent.containsKey("Expect"), sent.toString());
+    }
+    assertEquals(BODY, bodies.get(1), "the body still arrives whole");
+  }
+
+  @Test
+  void largePutsStillAskForContinue() {
+    String large = "x".repeat((int) SendBodyAtOnce.THRESHOLD_BYTES + 1);
+    put(new PipelineConfig.StaticCredentials("key", "secret"), large);
+    put(PipelineConfig.StaticCredentials.forServerWithoutAuthentication("key", "secret"), large);
+    for (Map<String, List<String>> sent : headers) {
+      assertEquals(List.of("100-continue"), sent.get("Expect"), sent.toString());
+    }
+    assertEquals(large, bodies.get(1));
+  }
+
+  @Test
   void unsignedCredentialsNeverPrintTheSecret() {
     String shown =
         PipelineConfig.StaticCredentials.forServerWithoutAuthentication("key", "secret").toString();
@@ -82,12 +105,16 @@ class S3ClientsTest {
   }
 
   private void put(PipelineConfig.StaticCredentials credentials) {
+    put(credentials, BODY);
+  }
+
+  private void put(PipelineConfig.StaticCredentials credentials, String body) {
     PipelineConfig config =
         PipelineConfig.fromEnvironment(Map.of())
             .withS3(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), credentials);
     try (S3Client s3 = S3Clients.create(config, new PrintStream(OutputStream.nullOutputStream()))) {
       s3.putObject(
-          b -> b.bucket("raw").key("u1/2026-11-16/steps.json"), RequestBody.fromString(BODY));
+          b -> b.bucket("raw").key("u1/2026-11-16/steps.json"), RequestBody.fromString(body));
     }
   }
 }
