@@ -55,21 +55,22 @@ class KeyedInsertTest {
   @Test
   void anEmptyTableIsTruncatedAndItsKeyBuiltAfterTheInsert() throws SQLException {
     stage("u1", 0, 50);
-    KeyedInsert.Result result = keyedInsert.insert(c, TABLE, insertStaged(), 50);
-    c.commit();
-    assertEquals(new KeyedInsert.Result(50, Way.TRUNCATE_AND_REBUILD_KEY), result);
-    assertEquals(50, count(TABLE));
-    assertKeyEnforced();
+    assertInsertedWithKey(50, Way.TRUNCATE_AND_REBUILD_KEY, 50);
   }
 
   @Test
   void rowsThatStayAreKeptWhenTheyAreNoMoreThanTheIncoming() throws SQLException {
     execute("INSERT INTO " + TABLE + " SELECT 'u0', g, g FROM generate_series(1, 30) g");
     stage("u1", 0, 30);
-    KeyedInsert.Result result = keyedInsert.insert(c, TABLE, insertStaged(), 30);
+    assertInsertedWithKey(30, Way.REBUILD_KEY, 60);
+  }
+
+  /** Inserts what is staged, commits, and checks the way, the rows and the key afterwards. */
+  private void assertInsertedWithKey(long incoming, Way way, long rowsAfter) throws SQLException {
+    KeyedInsert.Result result = keyedInsert.insert(c, TABLE, insertStaged(), incoming);
     c.commit();
-    assertEquals(new KeyedInsert.Result(30, Way.REBUILD_KEY), result);
-    assertEquals(60, count(TABLE));
+    assertEquals(new KeyedInsert.Result(incoming, way), result);
+    assertEquals(rowsAfter, count(TABLE));
     assertKeyEnforced();
   }
 
