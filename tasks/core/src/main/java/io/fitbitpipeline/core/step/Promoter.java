@@ -27,9 +27,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Step 4: in one transaction, checks staging and then replaces production user-day by user-day.
- * Every (user_id, date) whose file was loaded replaces all production rows of that user-day, the
- * ledger and rejected points move to fitbit_ops, and staging is cleared. A failed check rolls
+ * Step 4: in one transaction, replaces production user-day by user-day and checks staging as it
+ * goes. Every (user_id, date) whose file was loaded replaces all production rows of that user-day,
+ * the ledger and rejected points move to fitbit_ops, and staging is cleared. A failed check rolls
  * everything back and names the check, the table and the rows.
  */
 public final class Promoter {
@@ -192,40 +192,12 @@ public final class Promoter {
     return runIds.isEmpty() ? null : runIds.get(0);
   }
 
+  /**
+   * The checks of the activity's shared staging tables. Each data table is checked as it is
+   * replaced ({@link #checkStaged}), where the INSERT's own row count saves a scan of staging.
+   */
   private void check(Connection c, Activity activity, TransformManifest manifest)
       throws SQLException {
-    for (WarehouseTable table : Tables.of(activity)) {
-      // One scan of staging for both checks: its rows per user-day, and which user-days have no
-      // loaded ledger row (a week of heart rate is 2.2 M rows; a second scan cost 0.1 s a table).
-      long[] stagedAndOrphans =
-          counts(
-              c,
-              "SELECT COALESCE(SUM(s.n), 0),"
-                  + " COALESCE(SUM(CASE WHEN l.user_id IS NULL THEN 1 ELSE 0 END), 0)"
-                  + " FROM (SELECT user_id, "
-                  + table.dayExpression("t")
-                  + " AS day, COUNT(*) AS n FROM "
-                  + table.staging()
-                  + " t GROUP BY 1, 2) s LEFT JOIN (SELECT DISTINCT user_id, date"
-                  + " FROM fitbit_staging.file_ledger WHERE activity = ? AND status = 'loaded') l"
-                  + " ON l.user_id = s.user_id AND l.date = s.day",
-              activity.id());
-      expectRows(
-          table.staging(),
-          stagedAndOrphans[0],
-          manifest.rowsPerTable().getOrDefault(table.name(), 0L));
-      if (!warehouse.dialect().enforcesPrimaryKeys()) {
-        // Redshift does not enforce keys: staging is scanned for them here. PostgreSQL's primary
-        // key finds them while inserting (see insertChecked), which saves a sort of staging.
-        checkNoDuplicates(c, table);
-      }
-      if (stagedAndOrphans[1] > 0) {
-        fail(
-            "every staged user-day has its ledger entry",
-            table.staging(),
-            stagedAndOrphans[1] + " user-days have no loaded ledger entry");
-      }
-    }
     long rejected =
         count(
             c,
@@ -239,6 +211,47 @@ public final class Promoter {
         count(
             c, "SELECT COUNT(*) FROM fitbit_staging.file_ledger WHERE activity = ?", activity.id());
     expectRows("fitbit_staging.file_ledger", ledger, manifest.results().size());
+  }
+
+  /**
+   * A data table's checks, after its INSERT ... SELECT of all of staging inside the transaction: a
+   * failure rolls the INSERT back with everything else. {@code staged} is the INSERT's row count,
+   * which is staging's; the user-day check is an anti-join, which on PostgreSQL costs half the scan
+   * with grouping it replaces (steps, 1 M rows: 0.10 s against 0.19 s).
+   */
+  private void checkStaged(
+      Connection c, Activity activity, WarehouseTable table, long staged, long written)
+      throws SQLException {
+    expectRows(table.staging(), staged, written);
+    if (!warehouse.dialect().enforcesPrimaryKeys()) {
+      // Redshift does not enforce keys: staging is scanned for them here. PostgreSQL's primary
+      // key found them while inserting (see insertChecked), which saves a sort of staging.
+      checkNoDuplicates(c, table);
+    }
+    checkOrphans(c, activity, table);
+  }
+
+  private void checkOrphans(Connection c, Activity activity, WarehouseTable table)
+      throws SQLException {
+    long orphanDays =
+        count(
+            c,
+            "SELECT COUNT(*) FROM (SELECT DISTINCT user_id, "
+                + table.dayExpression("t")
+                + " FROM "
+                + table.staging()
+                + " t WHERE NOT EXISTS (SELECT 1 FROM fitbit_staging.file_ledger l"
+                + " WHERE l.activity = ? AND l.status = 'loaded' AND l.user_id = t.user_id"
+                + " AND l.date = "
+                + table.dayExpression("t")
+                + ")) o",
+            activity.id());
+    if (orphanDays > 0) {
+      fail(
+          "every staged user-day has its ledger entry",
+          table.staging(),
+          orphanDays + " user-days have no loaded ledger entry");
+    }
   }
 
   private static void checkNoDuplicates(Connection c, WarehouseTable table) throws SQLException {
@@ -261,14 +274,19 @@ public final class Promoter {
   }
 
   /**
-   * INSERT ... SELECT into production where the dialect enforces its primary key: the checks before
-   * it left only staged duplicates to break the key (every staged user-day's production rows were
-   * just deleted), so a unique violation becomes the same check failure as the explicit scan. The
-   * savepoint keeps the transaction usable for the query that counts them, and gives back the key
-   * if {@link KeyedInsert} had dropped it.
+   * INSERT ... SELECT into production where the dialect enforces its primary key: every staged
+   * user-day's production rows were just deleted, so only staged duplicates, or staged rows of a
+   * user-day that was not loaded, can break the key; a unique violation becomes the same check
+   * failure as the explicit scans. The savepoint keeps the transaction usable for the query that
+   * counts them, and gives back the key if {@link KeyedInsert} had dropped it.
    */
   private long insertChecked(
-      Connection c, WarehouseTable table, String insert, long incoming, List<String> keysRebuilt)
+      Connection c,
+      Activity activity,
+      WarehouseTable table,
+      String insert,
+      long incoming,
+      List<String> keysRebuilt)
       throws SQLException {
     Savepoint before = c.setSavepoint();
     try {
@@ -284,6 +302,8 @@ public final class Promoter {
       }
       c.rollback(before);
       checkNoDuplicates(c, table);
+      // Rows of a user-day that was not loaded meet that day's production rows, which were kept.
+      checkOrphans(c, activity, table);
       throw e;
     }
   }
@@ -328,15 +348,12 @@ public final class Promoter {
               + table.columnList()
               + " FROM "
               + table.staging();
+      long written = manifest.rowsPerTable().getOrDefault(table.name(), 0L);
       long rows =
           warehouse.dialect().enforcesPrimaryKeys()
-              ? insertChecked(
-                  c,
-                  table,
-                  insert,
-                  manifest.rowsPerTable().getOrDefault(table.name(), 0L),
-                  keysRebuilt)
+              ? insertChecked(c, activity, table, insert, written, keysRebuilt)
               : update(c, insert);
+      checkStaged(c, activity, table, rows, written);
       stats.addRows(table.name(), rows);
       if (table.name().endsWith("_intraday")) {
         stats.rowsWritten = rows;

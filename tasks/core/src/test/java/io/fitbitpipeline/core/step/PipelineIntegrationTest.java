@@ -465,6 +465,36 @@ class PipelineIntegrationTest {
   }
 
   @Test
+  void stagedRowsOfADayThatWasNotLoadedFailTheCheckEvenWhenTheyMeetProductionRows()
+      throws Exception {
+    // The user-day check runs after the INSERT; rows of a day whose file was not loaded keep that
+    // day's production rows, so here the key breaks first and must still name the user-day.
+    RunId run = new RunId("orphans-meet-production");
+    pipeline.extractor().run(Activity.STEPS, WINDOW, run, false);
+    pipeline.transformer().run(Activity.STEPS, WINDOW, run);
+    pipeline.loader().run(Activity.STEPS, WINDOW, run);
+    pipeline.promoter().run(List.of(Activity.STEPS), WINDOW, run);
+    long promoted = count("SELECT COUNT(*) FROM fitbit.steps_intraday");
+    pipeline.loader().run(Activity.STEPS, WINDOW, run);
+    try (Connection c = pipeline.warehouse().connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "UPDATE fitbit_staging.file_ledger SET status = 'skipped' WHERE activity = 'steps'"
+              + " AND user_id = 'user03' AND date = '2026-11-17'");
+    }
+    StepFailure orphans =
+        assertThrows(
+            StepFailure.class, () -> pipeline.promoter().run(List.of(Activity.STEPS), WINDOW, run));
+    assertEquals(StepFailure.CHECK_FAILED, orphans.exitCode());
+    assertEquals(
+        "check 'every staged user-day has its ledger entry' failed on"
+            + " fitbit_staging.steps_intraday: 1 user-days have no loaded ledger entry;"
+            + " nothing was promoted",
+        orphans.getMessage());
+    assertEquals(promoted, count("SELECT COUNT(*) FROM fitbit.steps_intraday"));
+  }
+
+  @Test
   void promotesOfDifferentActivitiesTakeTurns() throws Exception {
     // On an empty warehouse promote rebuilds each production key under the table's exclusive lock
     // while data_yield reads every activity's tables: two promotes at once would deadlock unless
