@@ -53,34 +53,87 @@ public final class FlatParquetRows {
 
   /** Calls {@code sink} for every row of {@code file}; returns the rows read. */
   public static long read(WarehouseTable table, Path file, RowSink sink) throws IOException {
-    List<Column> columns = table.columns();
     long count = 0;
-    try (ParquetFileReader reader =
-        ParquetFileReader.open(
-            new LocalInputFile(file),
-            ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-      String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
-      ColumnDescriptor[] descriptors = new ColumnDescriptor[columns.size()];
-      for (int i = 0; i < descriptors.length; i++) {
-        String name = columns.get(i).name();
-        descriptors[i] =
-            schema.containsField(name) ? schema.getColumnDescription(new String[] {name}) : null;
-      }
-      Cursor cursor = new Cursor(descriptors);
-      for (PageReadStore group = reader.readNextRowGroup();
-          group != null;
-          group = reader.readNextRowGroup()) {
-        cursor.startRowGroup(
-            new ColumnReadStoreImpl(group, new IgnoringConverter(), schema, createdBy));
-        for (long r = group.getRowCount(); r > 0; r--) {
-          sink.accept(cursor);
-          cursor.consume();
-          count++;
-        }
+    try (Reader reader = open(table, file)) {
+      while (reader.next()) {
+        sink.accept(reader.row());
+        count++;
       }
     }
     return count;
+  }
+
+  /** A pull-style reader of {@code file}: the caller advances it row by row. */
+  public static Reader open(WarehouseTable table, Path file) throws IOException {
+    return new Reader(table, file);
+  }
+
+  /**
+   * One open file, advanced row by row across its row groups by {@link #next}. Holds one row group
+   * (its compressed column chunks) at a time, so several can be open at once, as a merge needs.
+   */
+  public static final class Reader implements AutoCloseable {
+    private final ParquetFileReader file;
+    private final MessageType schema;
+    private final String createdBy;
+    private final Cursor cursor;
+    private long leftInGroup;
+    private boolean onRow;
+
+    private Reader(WarehouseTable table, Path path) throws IOException {
+      List<Column> columns = table.columns();
+      this.file =
+          ParquetFileReader.open(
+              new LocalInputFile(path),
+              ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+      try {
+        this.schema = file.getFooter().getFileMetaData().getSchema();
+        this.createdBy = file.getFooter().getFileMetaData().getCreatedBy();
+        ColumnDescriptor[] descriptors = new ColumnDescriptor[columns.size()];
+        for (int i = 0; i < descriptors.length; i++) {
+          String name = columns.get(i).name();
+          descriptors[i] =
+              schema.containsField(name) ? schema.getColumnDescription(new String[] {name}) : null;
+        }
+        this.cursor = new Cursor(descriptors);
+      } catch (RuntimeException e) {
+        file.close();
+        throw e;
+      }
+    }
+
+    /**
+     * Moves to the next row (the first on the first call); false at the end of the file. The row
+     * that {@link #row} returned before is no longer valid.
+     */
+    public boolean next() throws IOException {
+      if (onRow) {
+        cursor.consume();
+        onRow = false;
+      }
+      while (leftInGroup == 0) {
+        PageReadStore group = file.readNextRowGroup();
+        if (group == null) {
+          return false;
+        }
+        cursor.startRowGroup(
+            new ColumnReadStoreImpl(group, new IgnoringConverter(), schema, createdBy));
+        leftInGroup = group.getRowCount();
+      }
+      leftInGroup--;
+      onRow = true;
+      return true;
+    }
+
+    /** The current row: valid until the next call of {@link #next}. */
+    public Row row() {
+      return cursor;
+    }
+
+    @Override
+    public void close() throws IOException {
+      file.close();
+    }
   }
 
   /** The column readers of one row group, positioned together on the current row. */

@@ -2,7 +2,8 @@ package io.fitbitpipeline.core.warehouse;
 
 import io.fitbitpipeline.core.lake.LakeLayout;
 import io.fitbitpipeline.core.lake.ObjectStore;
-import io.fitbitpipeline.core.parquet.FlatParquetRows;
+import io.fitbitpipeline.core.lake.StagedFile;
+import io.fitbitpipeline.core.parquet.UserOrderedMerge;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,6 +19,12 @@ import org.postgresql.copy.CopyIn;
 public final class PostgresDialect implements WarehouseDialect {
   /** Staged files downloaded ahead of the COPY: enough to hide S3 latency, a few MB on disk. */
   private static final int DOWNLOADS_AHEAD = 4;
+
+  /**
+   * How many files one COPY merges into key order at once, and their memory estimate: a week of
+   * daily files at 100-400 users in one group, well inside the load step's 128 MB heap.
+   */
+  private static final MergeGroups MERGE_GROUPS = new MergeGroups(32, 64L << 20);
 
   private final ObjectStore store;
   private final LakeLayout lake;
@@ -100,6 +107,9 @@ public final class PostgresDialect implements WarehouseDialect {
     PGConnection pg = connection.unwrap(PGConnection.class);
     // One binary COPY for all the load's files: values go from Parquet's column readers to the
     // wire without text on either side, and the next files download while this one is copied.
+    // The files (one per date partition, each sorted by user_id then ts) are merged on user_id
+    // in date order, so the staging heap, and after promote's INSERT ... SELECT production's, is
+    // in key order: the primary-key build then sorts presorted rows (heart rate 1.1 -> 0.56 s).
     String sql =
         "COPY "
             + load.target()
@@ -107,13 +117,15 @@ public final class PostgresDialect implements WarehouseDialect {
             + load.table().quotedColumnList()
             + ") FROM STDIN WITH (FORMAT binary)";
     long rows = 0;
+    List<List<StagedFile>> groups = MERGE_GROUPS.of(load.files(), load.table().columns().size());
+    List<StagedFile> ordered = groups.stream().flatMap(List::stream).toList();
     try (StagedFileDownloads downloads =
-        new StagedFileDownloads(store, lake.bucket(), load.files(), DOWNLOADS_AHEAD)) {
+        new StagedFileDownloads(store, lake.bucket(), ordered, DOWNLOADS_AHEAD)) {
       CopyIn copy = pg.getCopyAPI().copyIn(sql);
       try {
         PostgresBinaryCopy encoder = new PostgresBinaryCopy(copy, load.table().columns());
-        for (int i = 0; i < load.files().size(); i++) {
-          rows += FlatParquetRows.read(load.table(), downloads.next(), encoder::write);
+        for (List<StagedFile> group : groups) {
+          rows += UserOrderedMerge.read(load.table(), downloads.next(group.size()), encoder::write);
         }
         encoder.finish();
         copy.endCopy();

@@ -8,16 +8,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * The load's staged files as local temporary files, in order, each downloaded while the loader is
- * still copying the ones before it: up to {@code ahead} files at a time on one background thread,
- * so S3's latency overlaps COPY instead of adding up file by file. Each file is deleted once the
- * next one is asked for, and everything left on close.
+ * The load's staged files as local temporary files, in order and a group at a time (the files the
+ * loader merges into one stream), each downloaded while the loader is still copying the ones before
+ * it: up to {@code ahead} files beyond the group asked for, on one background thread, so S3's
+ * latency overlaps COPY instead of adding up file by file. A group's files are deleted once the
+ * next group is asked for, and everything left on close.
  */
 final class StagedFileDownloads implements AutoCloseable {
   private final ObjectStore store;
@@ -27,7 +29,7 @@ final class StagedFileDownloads implements AutoCloseable {
   private final ExecutorService worker;
   private final Deque<Download> pending = new ArrayDeque<>();
   private int submitted;
-  private Path current;
+  private final List<Path> current = new ArrayList<>();
 
   private record Download(Path file, Future<?> done) {}
 
@@ -39,10 +41,13 @@ final class StagedFileDownloads implements AutoCloseable {
     this.worker = Transfers.pool("load-download", 1);
   }
 
-  /** The next file, downloaded; waits for it if its download has not finished. */
-  Path next() throws IOException {
+  /**
+   * The next {@code count} files in order, all downloaded; waits for those whose download has not
+   * finished. The files of the group before are deleted first.
+   */
+  List<Path> next(int count) throws IOException {
     deleteCurrent();
-    while (pending.size() < ahead && submitted < files.size()) {
+    while (pending.size() < count + ahead - 1 && submitted < files.size()) {
       String key = files.get(submitted++).key();
       Path temp = Files.createTempFile("fitbit-load-", ".parquet");
       pending.add(
@@ -57,20 +62,23 @@ final class StagedFileDownloads implements AutoCloseable {
                     }
                   })));
     }
-    Download next = pending.poll();
-    if (next == null) {
-      throw new IllegalStateException("no staged file left to download");
+    for (int i = 0; i < count; i++) {
+      Download next = pending.poll();
+      if (next == null) {
+        throw new IllegalStateException("no staged file left to download");
+      }
+      // In the list before waiting: if the download fails, close() still deletes its file.
+      current.add(next.file());
+      Transfers.await(next.done(), "downloading " + next.file());
     }
-    current = next.file();
-    Transfers.await(next.done(), "downloading " + current);
-    return current;
+    return List.copyOf(current);
   }
 
   private void deleteCurrent() throws IOException {
-    if (current != null) {
-      Files.deleteIfExists(current);
-      current = null;
+    for (Path file : current) {
+      Files.deleteIfExists(file);
     }
+    current.clear();
   }
 
   @Override
