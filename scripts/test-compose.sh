@@ -85,6 +85,11 @@ grep -q '"level"' "$work/run-extract.log" 2> /dev/null || fail "extract printed 
 rows="$("${compose[@]}" exec -T warehouse psql -U fitbit -d fitbit -tAc 'SELECT count(*) FROM fitbit.steps_daily' 2>&1)"
 [ "$rows" = 139 ] || fail "fitbit.steps_daily holds '$rows' rows, expected 139 (20 users x 7 days, less one)"
 say "fitbit.steps_daily: $rows rows"
+# The compose file's server settings reach the warehouse (the offline image takes them as the
+# official one does).
+setting="$("${compose[@]}" exec -T warehouse psql -U fitbit -d fitbit -tAc 'SHOW maintenance_work_mem' 2>&1)"
+[ "$setting" = 256MB ] || fail "the warehouse runs with maintenance_work_mem '$setting', expected 256MB (docker-compose.yml)"
+say "warehouse maintenance_work_mem: $setting"
 
 "${compose[@]}" logs --no-color > "$work/services.log" 2>&1
 while IFS='=' read -r key value; do

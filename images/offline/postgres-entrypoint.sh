@@ -1,7 +1,8 @@
 #!/bin/bash
 # First start (no PG_VERSION in PGDATA): initdb with POSTGRES_USER as superuser and
 # POSTGRES_PASSWORD (scram-sha-256 for every TCP client), create POSTGRES_DB, run
-# /docker-entrypoint-initdb.d/*.sql in it. Then postgres replaces this script (PID 1).
+# /docker-entrypoint-initdb.d/*.sql in it. Then postgres replaces this script (PID 1), with the
+# command's -c settings.
 set -euo pipefail
 : "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
 user="${POSTGRES_USER:-postgres}"
@@ -23,4 +24,9 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   done
   "$bin/pg_ctl" -D "$PGDATA" -m fast -w stop > /dev/null
 fi
-exec "$bin/postgres" -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/var/run/postgresql
+# Arguments as the official image takes them ("postgres -c name=value ..."): the server's settings
+# from the compose file's command reach this image too.
+if [ "${1:-}" = postgres ]; then
+  shift
+fi
+exec "$bin/postgres" -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/var/run/postgresql "$@"
