@@ -397,23 +397,15 @@ public final class Promoter {
     }
   }
 
+  /** The single count {@code sql} selects, with {@code values} bound to its parameters in order. */
   private static long count(Connection c, String sql, String... values) throws SQLException {
-    return counts(c, sql, values)[0];
-  }
-
-  /** The first row's columns of a query of counts. */
-  private static long[] counts(Connection c, String sql, String... values) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < values.length; i++) {
         s.setString(i + 1, values[i]);
       }
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
-        long[] counts = new long[rs.getMetaData().getColumnCount()];
-        for (int i = 0; i < counts.length; i++) {
-          counts[i] = rs.getLong(i + 1);
-        }
-        return counts;
+        return rs.getLong(1);
       }
     }
   }
