@@ -10,14 +10,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.util.Utf8;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -33,12 +32,13 @@ import org.apache.parquet.schema.MessageType;
 /**
  * Writes one table's rows to a local snappy Parquet file (no Hadoop FileSystem involved).
  *
- * <p>The current row lives in primitive arrays and goes straight to parquet-java's column writers
- * ({@link ColumnWriteStore}): every table is flat (each column top-level, required or optional), so
- * a value's repetition level is always 0 and its definition level is 1 for a present optional
- * value, 0 otherwise. Profiling showed the generic record path ({@code MessageColumnIO}'s record
- * consumer: field bookkeeping and a BitSet reset per row) costing more than the values themselves.
- * Row groups, pages, compression and the footer are still parquet-java's own ({@link
+ * <p>The current row lives in primitive arrays and goes to one {@link ColumnPages} per column,
+ * which buffers a page of values and encodes it as parquet-java's V1 column writer does: every
+ * table is flat (each column top-level, required or optional), so a value has no repetition level
+ * and an optional column's definition level says whether it is present. Profiling showed first the
+ * generic record path ({@code MessageColumnIO}: field bookkeeping and a BitSet reset per row), then
+ * parquet-java's per-value column writers costing more than parsing the JSON. Compression, page and
+ * column indexes, row groups and the footer are still parquet-java's own ({@link
  * ParquetFileWriter}, {@link ColumnChunkPageWriteStore}), flushed the way its {@code
  * InternalParquetRecordWriter} does. The file's schema is the one {@link TableSchemas} derives from
  * the table (converted to Parquet as parquet-avro does, and stored in the footer under the key
@@ -56,7 +56,8 @@ public final class ParquetTableWriter implements Closeable {
   private final Row row;
   private final MessageType schema;
   private final ColumnDescriptor[] descriptors;
-  private final ColumnWriter[] columnWriters;
+  private final ColumnPages[] columns;
+  private ColumnPages.Texts[] textColumns = new ColumnPages.Texts[0];
   private final ParquetProperties properties;
   private final CodecFactory codecs;
   private final BytesInputCompressor compressor;
@@ -64,8 +65,8 @@ public final class ParquetTableWriter implements Closeable {
   private final Map<String, String> footer;
   private final long rowGroupBytes;
   private ColumnChunkPageWriteStore pageStore;
-  private ColumnWriteStore columnStore;
   private long rowsInGroup;
+  private int rowsInPage;
   private long rowsAtNextSizeCheck;
   private long nextRowGroupBytes;
   private long rows;
@@ -88,7 +89,7 @@ public final class ParquetTableWriter implements Closeable {
     this.properties = properties(table.columns());
     List<ColumnDescriptor> columns = schema.getColumns();
     this.descriptors = columns.toArray(new ColumnDescriptor[0]);
-    this.columnWriters = new ColumnWriter[descriptors.length];
+    this.columns = new ColumnPages[descriptors.length];
     // Parquet's plain configuration: no Hadoop Configuration to load per file.
     this.codecs =
         new CodecFactory(new PlainParquetConfiguration(), properties.getPageSizeThreshold());
@@ -108,12 +109,9 @@ public final class ParquetTableWriter implements Closeable {
   }
 
   private static ParquetProperties properties(List<Column> columns) {
-    ParquetProperties.Builder builder =
-        ParquetProperties.builder()
-            // Size statistics (byte and level histograms per page) cost work on every value,
-            // and no reader of these files (loader, COPY, DuckDB) plans with them. Min/max
-            // statistics stay.
-            .withSizeStatisticsEnabled(false);
+    // Page size, dictionary page size and column index settings for ColumnPages and the page
+    // store; no size statistics (byte and level histograms): ColumnPages writes min/max only.
+    ParquetProperties.Builder builder = ParquetProperties.builder();
     for (Column column : columns) {
       // Times are nearly unique per row: a dictionary costs time and saves nothing. Double
       // values keep theirs: they repeat (METs, floors, distances), and without it the core
@@ -177,10 +175,12 @@ public final class ParquetTableWriter implements Closeable {
     if (closed) {
       throw new IllegalStateException("writer for " + file + " is closed");
     }
-    row.writeTo(columnWriters);
-    columnStore.endRecord();
+    row.writeTo(columns);
     rows++;
     rowsInGroup++;
+    if (++rowsInPage == ColumnPages.PAGE_ROWS || textPageFull()) {
+      writePages();
+    }
     if (rowsInGroup >= rowsAtNextSizeCheck) {
       checkRowGroupSize();
     }
@@ -221,10 +221,40 @@ public final class ParquetTableWriter implements Closeable {
             properties.getAllocator(),
             properties.getColumnIndexTruncateLength(),
             properties.getPageWriteChecksumEnabled());
-    columnStore = properties.newColumnWriteStore(schema, pageStore, pageStore);
     for (int i = 0; i < descriptors.length; i++) {
-      columnWriters[i] = columnStore.getColumnWriter(descriptors[i]);
+      columns[i] =
+          ColumnPages.of(descriptors[i], pageStore.getPageWriter(descriptors[i]), properties);
     }
+    textColumns =
+        Arrays.stream(columns)
+            .filter(c -> c instanceof ColumnPages.Texts)
+            .toArray(ColumnPages.Texts[]::new);
+  }
+
+  /** A page of long texts is written before it has its rows: pages stay about 1 MB. */
+  private boolean textPageFull() {
+    for (ColumnPages.Texts text : textColumns) {
+      if (text.pageBytes() >= properties.getPageSizeThreshold()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Every column's page ends on the same row. */
+  private void writePages() throws IOException {
+    for (ColumnPages column : columns) {
+      column.writePage();
+    }
+    rowsInPage = 0;
+  }
+
+  private long bufferedBytes() {
+    long bytes = 0;
+    for (ColumnPages column : columns) {
+      bytes += column.bufferedBytes();
+    }
+    return bytes;
   }
 
   /**
@@ -233,7 +263,7 @@ public final class ParquetTableWriter implements Closeable {
    * check is halfway to the estimated end.
    */
   private void checkRowGroupSize() throws IOException {
-    long buffered = columnStore.getBufferedSize();
+    long buffered = bufferedBytes();
     long rowBytes = buffered / rowsInGroup;
     long minRows = properties.getMinRowCountForPageSizeCheck();
     long maxRows = properties.getMaxRowCountForPageSizeCheck();
@@ -251,15 +281,17 @@ public final class ParquetTableWriter implements Closeable {
   private void flushRowGroup() throws IOException {
     try {
       if (rowsInGroup > 0) {
+        writePages();
+        for (ColumnPages column : columns) {
+          column.finishChunk();
+        }
         fileWriter.startBlock(rowsInGroup);
-        columnStore.flush();
         pageStore.flushToFileWriter(fileWriter);
         rowsInGroup = 0;
         fileWriter.endBlock();
         nextRowGroupBytes = min(fileWriter.getNextRowGroupSize(), rowGroupBytes);
       }
     } finally {
-      columnStore.close();
       pageStore.close();
     }
   }
@@ -313,12 +345,13 @@ public final class ParquetTableWriter implements Closeable {
 
     private Binary binary(int index, Object text) {
       if (text instanceof Utf8 utf8) {
-        return Binary.fromConstantByteArray(utf8.getBytes(), 0, utf8.getByteLength());
+        // Copied: a page keeps its values until it is written, and a Utf8 may be reused.
+        return Binary.fromConstantByteArray(Arrays.copyOf(utf8.getBytes(), utf8.getByteLength()));
       }
       // The same text object row after row (a file's user id) is encoded once.
       if (text != lastText[index]) {
         lastText[index] = text;
-        // Array-backed: Parquet hashes, compares (dictionary, statistics) it once per row.
+        // The same Binary object row after row: a page compares and looks up a run once.
         lastBinary[index] =
             Binary.fromConstantByteArray(((String) text).getBytes(StandardCharsets.UTF_8));
       }
@@ -336,29 +369,27 @@ public final class ParquetTableWriter implements Closeable {
     }
 
     /**
-     * Writes every column's value (repetition level 0; definition level 1 for a present optional
-     * value, 0 for a required one or a NULL). A missing required value fails before anything of the
-     * row is written, so the file stays consistent.
+     * Adds every column's value to its page. A missing required value fails before anything of the
+     * row is added, so the file stays consistent.
      */
-    void writeTo(ColumnWriter[] out) {
+    void writeTo(ColumnPages[] out) {
       for (int i = 0; i < types.length; i++) {
         if (isNull[i] && !nullable[i]) {
           throw new IllegalStateException("column " + names[i] + " is required but null");
         }
       }
       for (int i = 0; i < types.length; i++) {
-        ColumnWriter column = out[i];
+        ColumnPages column = out[i];
         if (isNull[i]) {
-          column.writeNull(0, 0);
+          column.addNull();
           continue;
         }
-        int level = nullable[i] ? 1 : 0;
         switch (types[i]) {
-          case SMALLINT, INTEGER, DATE -> column.write((int) longs[i], 0, level);
-          case BIGINT, TIMESTAMP, TIMESTAMPTZ -> column.write(longs[i], 0, level);
-          case DOUBLE -> column.write(doubles[i], 0, level);
-          case BOOLEAN -> column.write(longs[i] != 0, 0, level);
-          case TEXT -> column.write(binary(i, objects[i]), 0, level);
+          case SMALLINT, INTEGER, DATE -> column.add((int) longs[i]);
+          case BIGINT, TIMESTAMP, TIMESTAMPTZ -> column.add(longs[i]);
+          case DOUBLE -> column.add(doubles[i]);
+          case BOOLEAN -> column.add(longs[i] != 0);
+          case TEXT -> column.add(binary(i, objects[i]));
         }
       }
     }
