@@ -17,6 +17,19 @@ final class DatasetScanner {
   private static final byte[] KEY = "\"dataset\":[".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_NUMBER_CHARS = 30;
 
+  // The compact form the Web API writes, without spaces and in this key order:
+  // {"time":"HH:mm:ss","value":N} and {"level":L,"mets":M,"time":"HH:mm:ss","value":N}.
+  private static final byte[] TIME_FIRST = ascii("{\"time\":\"");
+  private static final byte[] LEVEL_FIRST = ascii("{\"level\":");
+  private static final byte[] METS_AFTER_LEVEL = ascii(",\"mets\":");
+  private static final byte[] TIME_AFTER_METS = ascii(",\"time\":\"");
+  private static final byte[] VALUE_AFTER_TIME = ascii("\",\"value\":");
+
+  /** Powers of ten a double holds exactly (10^0 to 10^15). */
+  private static final double[] EXACT_POWERS_OF_TEN = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
+  };
+
   private int[] seconds = new int[1 << 12];
   private double[] values = new double[1 << 12];
   private int[] levels = new int[1 << 12];
@@ -51,7 +64,7 @@ final class DatasetScanner {
         return true;
       }
       while (true) {
-        if (!point(bytes, length, activity)) {
+        if (!compactPoint(bytes, length, activity) && !point(bytes, length, activity)) {
           return false;
         }
         skipSpace(bytes, length);
@@ -87,6 +100,72 @@ final class DatasetScanner {
       day.countRead();
       day.put(seconds[i], values[i], levels[i], mets[i]);
     }
+  }
+
+  /**
+   * A point in the compact form, read by fixed byte sequences instead of key by key; anything else
+   * leaves {@code at} where it was for {@link #point}, which accepts every compact point as well,
+   * so this only makes the common case faster.
+   */
+  private boolean compactPoint(byte[] b, int length, Activity activity) {
+    int start = at;
+    int level = -1;
+    int met = -1;
+    if (matches(b, length, TIME_FIRST)) {
+      at += TIME_FIRST.length;
+    } else if (matches(b, length, LEVEL_FIRST)) {
+      at += LEVEL_FIRST.length;
+      if ((level = integer(b)) < 0 || !matches(b, length, METS_AFTER_LEVEL)) {
+        at = start;
+        return false;
+      }
+      at += METS_AFTER_LEVEL.length;
+      if ((met = integer(b)) < 0 || !matches(b, length, TIME_AFTER_METS)) {
+        at = start;
+        return false;
+      }
+      at += TIME_AFTER_METS.length;
+    } else {
+      return false;
+    }
+    int second = at + 8 < length ? secondOfDay(b, at) : -1;
+    if (second < 0) {
+      at = start;
+      return false;
+    }
+    at += 8;
+    if (!matches(b, length, VALUE_AFTER_TIME)) {
+      at = start;
+      return false;
+    }
+    at += VALUE_AFTER_TIME.length;
+    double value = number(b);
+    if (Double.isNaN(value)
+        || b[at] != '}'
+        || FitbitDayParser.checkValue(activity, value, level, met) != null) {
+      at = start;
+      return false;
+    }
+    at++;
+    add(second, value, level, met);
+    return true;
+  }
+
+  /** Whether {@code pattern} is at {@code at}, wholly before {@code length}. */
+  private boolean matches(byte[] b, int length, byte[] pattern) {
+    if (at + pattern.length > length) {
+      return false;
+    }
+    for (int i = 0; i < pattern.length; i++) {
+      if (b[at + i] != pattern[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   private boolean point(byte[] b, int length, Activity activity) {
@@ -182,12 +261,25 @@ final class DatasetScanner {
       return Double.NaN;
     }
     boolean decimal = false;
+    long mantissa = whole;
+    int fraction = 0;
     if (b[at] == '.') {
       at++;
-      if (!digits(b)) {
+      int from = at;
+      while (b[at] >= '0' && b[at] <= '9') {
+        mantissa = mantissa * 10 + (b[at] - '0');
+        at++;
+      }
+      fraction = at - from;
+      if (fraction == 0) {
         return Double.NaN;
       }
       decimal = true;
+    }
+    if (decimal && digits + fraction <= 15 && b[at] != 'e' && b[at] != 'E') {
+      // Clinger's fast path: at most 15 digits and 10^fraction are exact doubles, and IEEE
+      // division rounds correctly, so this is the value Jackson's parser gives for the text.
+      return mantissa / EXACT_POWERS_OF_TEN[fraction];
     }
     if (b[at] == 'e' || b[at] == 'E') {
       at++;

@@ -2,7 +2,7 @@ package io.fitbitpipeline.core.format;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.BitSet;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,7 +22,16 @@ public final class DayOfData {
   private final double[] values = new double[SECONDS_PER_DAY];
   private final int[] levels = new int[SECONDS_PER_DAY];
   private final int[] mets = new int[SECONDS_PER_DAY];
-  private final BitSet present = new BitSet(SECONDS_PER_DAY);
+  private static final int WORDS = (SECONDS_PER_DAY + 63) / 64;
+
+  /**
+   * Which seconds hold a point, one bit each: a plain word array rather than a BitSet, whose bounds
+   * checks and word bookkeeping showed in the transform's profile (every point is put once and
+   * visited three times).
+   */
+  private final long[] present = new long[WORDS];
+
+  private int points;
   private final List<DailySummary> summaries = new ArrayList<>();
   private final List<RejectedPoint> rejected = new ArrayList<>();
   private int pointsRead;
@@ -32,7 +41,8 @@ public final class DayOfData {
   private int datasetInterval;
 
   public void reset() {
-    present.clear();
+    Arrays.fill(present, 0L);
+    points = 0;
     summaries.clear();
     rejected.clear();
     pointsRead = 0;
@@ -60,17 +70,26 @@ public final class DayOfData {
   }
 
   void put(int second, double value, int level, int met) {
-    if (present.get(second)) {
+    long bit = 1L << second;
+    int word = second >>> 6;
+    if ((present[word] & bit) != 0) {
       duplicates++;
+    } else {
+      present[word] |= bit;
+      points++;
     }
-    present.set(second);
     values[second] = value;
     levels[second] = level;
     mets[second] = met;
   }
 
   void remove(int second) {
-    present.clear(second);
+    long bit = 1L << second;
+    int word = second >>> 6;
+    if ((present[word] & bit) != 0) {
+      present[word] &= ~bit;
+      points--;
+    }
   }
 
   void reject(RejectedPoint point) throws InvalidFileException {
@@ -116,12 +135,24 @@ public final class DayOfData {
   }
 
   public int pointCount() {
-    return present.cardinality();
+    return points;
   }
 
   /** The first second of the day that holds a point at or after {@code from}, or -1. */
   public int nextPoint(int from) {
-    return present.nextSetBit(from);
+    int word = from >>> 6;
+    if (word >= WORDS) {
+      return -1;
+    }
+    // Shifts use the low 6 bits of the count: the bits of this word below from are masked off.
+    long bits = present[word] & (-1L << from);
+    while (bits == 0) {
+      if (++word == WORDS) {
+        return -1;
+      }
+      bits = present[word];
+    }
+    return (word << 6) + Long.numberOfTrailingZeros(bits);
   }
 
   public double value(int second) {
@@ -140,7 +171,7 @@ public final class DayOfData {
 
   public double intradaySum() {
     double sum = 0;
-    for (int s = present.nextSetBit(0); s >= 0; s = present.nextSetBit(s + 1)) {
+    for (int s = nextPoint(0); s >= 0; s = nextPoint(s + 1)) {
       sum += values[s];
     }
     return sum;

@@ -118,6 +118,52 @@ class DatasetFastPathTest {
     assertFalse(same(whole.substring(0, whole.length() - 3), Activity.STEPS));
   }
 
+  /**
+   * Points that start like the Web API's compact form and leave it part way through: the plain ones
+   * still take the fast path (key by key), the others go to Jackson, all with its result.
+   */
+  @Test
+  void nearMissesOfTheCompactFormGiveTheSameResult() {
+    String[] plain = {
+      "{\"level\":0,\"mets\":10,\"time\":\"00:00:00\",\"value\":1.5}",
+      "{\"level\":0,\"mets\":10,\"value\":1.5,\"time\":\"00:00:00\"}",
+      "{\"level\":0,\"mets\":10,\"time\":\"00:00:00\",\"value\":1.5 }",
+      "{\"level\":0,\"mets\":10,\"time\" :\"00:00:00\",\"value\":2}",
+      "{\"time\":\"00:00:00\" ,\"value\":2}",
+      "{\"time\":\"00:00:00\",\"value\":2,\"level\":1,\"mets\":20}",
+      "{\"level\":0,\"time\":\"00:00:00\",\"value\":2}",
+    };
+    String[] others = {
+      "{\"level\":0,\"mets\":10,\"time\":\"00:00:00\",\"value\":1.5,\"extra\":1}",
+      "{\"level\":0,\"mets\":10,\"time\":\"00:00:00\"}",
+      "{\"level\":0,\"mets\":10,\"mets\":11,\"time\":\"00:00:00\",\"value\":2}",
+      "{\"level\":01,\"mets\":10,\"time\":\"00:00:00\",\"value\":2}",
+      "{\"level\":0,\"mets\":1.5,\"time\":\"00:00:00\",\"value\":2}",
+      "{\"level\":9,\"mets\":10,\"time\":\"00:00:00\",\"value\":2}",
+      "{\"level\":0,\"mets\":10,\"time\":\"00:00:00\",\"value\":-2}",
+      "{\"level\":0,\"mets\":10,\"time\":\"0:00:00\",\"value\":2}",
+      "{\"level\":0,\"mets\":10,\"time\":\"00:00:00\",\"value\":2",
+    };
+    for (String point : plain) {
+      assertTrue(same(calories(point), Activity.CALORIES), point);
+      assertTrue(same(calories(COMPACT_CALORIES + "," + point), Activity.CALORIES), point);
+    }
+    for (String point : others) {
+      assertFalse(same(calories(point), Activity.CALORIES), point);
+      assertFalse(same(calories(COMPACT_CALORIES + "," + point), Activity.CALORIES), point);
+    }
+  }
+
+  private static final String COMPACT_CALORIES =
+      "{\"level\":1,\"mets\":20,\"time\":\"00:00:30\",\"value\":5}";
+
+  private static String calories(String dataset) {
+    return "{\"activities-calories\":[{\"dateTime\":\"2026-11-16\",\"value\":\"9\"}],"
+        + "\"activities-calories-intraday\":{\"dataset\":["
+        + dataset
+        + "]}}";
+  }
+
   @Test
   void theArrayMustBeWhereJacksonFindsTheDataset() {
     // Inside a string the quotes are escaped, so the scan cannot take that text for the key.
