@@ -573,11 +573,6 @@ abstract class ColumnPages {
       added();
     }
 
-    /** Bytes of text in the page (a page of long texts is written before it has its rows). */
-    long pageBytes() {
-      return pageBytes;
-    }
-
     @Override
     long bufferedBytes() {
       return super.bufferedBytes() + pageBytes;

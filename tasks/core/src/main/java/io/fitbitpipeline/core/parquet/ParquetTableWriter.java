@@ -57,7 +57,6 @@ public final class ParquetTableWriter implements Closeable {
   private final MessageType schema;
   private final ColumnDescriptor[] descriptors;
   private final ColumnPages[] columns;
-  private ColumnPages.Texts[] textColumns = new ColumnPages.Texts[0];
   private final ParquetProperties properties;
   private final CodecFactory codecs;
   private final BytesInputCompressor compressor;
@@ -67,6 +66,7 @@ public final class ParquetTableWriter implements Closeable {
   private ColumnChunkPageWriteStore pageStore;
   private long rowsInGroup;
   private int rowsInPage;
+  private long textBytesInPage;
   private long rowsAtNextSizeCheck;
   private long nextRowGroupBytes;
   private long rows;
@@ -175,10 +175,12 @@ public final class ParquetTableWriter implements Closeable {
     if (closed) {
       throw new IllegalStateException("writer for " + file + " is closed");
     }
-    row.writeTo(columns);
+    textBytesInPage += row.writeTo(columns);
     rows++;
     rowsInGroup++;
-    if (++rowsInPage == ColumnPages.PAGE_ROWS || textPageFull()) {
+    // A page of long texts is written before it has its rows: pages stay about 1 MB.
+    if (++rowsInPage == ColumnPages.PAGE_ROWS
+        || textBytesInPage >= properties.getPageSizeThreshold()) {
       writePages();
     }
     if (rowsInGroup >= rowsAtNextSizeCheck) {
@@ -225,20 +227,6 @@ public final class ParquetTableWriter implements Closeable {
       columns[i] =
           ColumnPages.of(descriptors[i], pageStore.getPageWriter(descriptors[i]), properties);
     }
-    textColumns =
-        Arrays.stream(columns)
-            .filter(c -> c instanceof ColumnPages.Texts)
-            .toArray(ColumnPages.Texts[]::new);
-  }
-
-  /** A page of long texts is written before it has its rows: pages stay about 1 MB. */
-  private boolean textPageFull() {
-    for (ColumnPages.Texts text : textColumns) {
-      if (text.pageBytes() >= properties.getPageSizeThreshold()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Every column's page ends on the same row. */
@@ -247,6 +235,7 @@ public final class ParquetTableWriter implements Closeable {
       column.writePage();
     }
     rowsInPage = 0;
+    textBytesInPage = 0;
   }
 
   private long bufferedBytes() {
@@ -369,15 +358,16 @@ public final class ParquetTableWriter implements Closeable {
     }
 
     /**
-     * Adds every column's value to its page. A missing required value fails before anything of the
-     * row is added, so the file stays consistent.
+     * Adds every column's value to its page and returns the bytes of text added. A missing required
+     * value fails before anything of the row is added, so the file stays consistent.
      */
-    void writeTo(ColumnPages[] out) {
+    long writeTo(ColumnPages[] out) {
       for (int i = 0; i < types.length; i++) {
         if (isNull[i] && !nullable[i]) {
           throw new IllegalStateException("column " + names[i] + " is required but null");
         }
       }
+      long textBytes = 0;
       for (int i = 0; i < types.length; i++) {
         ColumnPages column = out[i];
         if (isNull[i]) {
@@ -389,9 +379,14 @@ public final class ParquetTableWriter implements Closeable {
           case BIGINT, TIMESTAMP, TIMESTAMPTZ -> column.add(longs[i]);
           case DOUBLE -> column.add(doubles[i]);
           case BOOLEAN -> column.add(longs[i] != 0);
-          case TEXT -> column.add(binary(i, objects[i]));
+          case TEXT -> {
+            Binary text = binary(i, objects[i]);
+            column.add(text);
+            textBytes += text.length();
+          }
         }
       }
+      return textBytes;
     }
   }
 }

@@ -130,6 +130,44 @@ class ColumnPagesTest {
     assertEquals("num_nulls: 35000, min/max not defined", chunkStatistics(got, 8), "mets, a NaN");
   }
 
+  @Test
+  void pagesOfLongTextsStayAboutOneMegabyte() throws IOException {
+    WarehouseTable texts =
+        new WarehouseTable(
+            "texts",
+            null,
+            List.of(
+                Column.required("user_id", ColumnType.TEXT),
+                Column.required("ts", ColumnType.TIMESTAMP)),
+            List.of("user_id", "ts"),
+            "ts");
+    Path file = dir.resolve("texts.parquet");
+    int rows = 3_000;
+    try (ParquetTableWriter writer = new ParquetTableWriter(texts, file)) {
+      for (int r = 0; r < rows; r++) {
+        writer.setText(0, String.format("%01000d", r)).setLong(1, r).write();
+      }
+    }
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(
+            new LocalInputFile(file),
+            ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+      assertEquals(1, reader.getFooter().getBlocks().size());
+      ColumnChunkMetaData chunk = reader.getFooter().getBlocks().get(0).getColumns().get(0);
+      // 3 MB of text: three pages of about 1 MB (the timestamps' pages end on the same rows).
+      assertEquals(3, reader.readOffsetIndex(chunk).getPageCount());
+    }
+    long[] count = {0};
+    FlatParquetRows.read(
+        texts,
+        file,
+        row -> {
+          assertEquals(String.format("%01000d", count[0]), row.getBinary(0).toStringUsingUTF8());
+          count[0]++;
+        });
+    assertEquals(rows, count[0]);
+  }
+
   /** Every row as parquet-avro reads it (NaN and -0.0 compare by their bits in a List). */
   private static List<List<Object>> readAll(Path file) throws IOException {
     List<List<Object>> rows = new ArrayList<>();
