@@ -43,10 +43,17 @@ abstract class ColumnPages {
   /** Rows per page, parquet-java's default page row limit. */
   static final int PAGE_ROWS = ParquetProperties.DEFAULT_PAGE_ROW_COUNT_LIMIT;
 
+  /**
+   * Arrays start this small and double up to a page: a day-level table's writer holds a few rows,
+   * and a transform keeps several writers open at once.
+   */
+  static final int FIRST_CAPACITY = 512;
+
   final ColumnDescriptor descriptor;
   private final PageWriter pageWriter;
   private final boolean optional;
-  private final boolean[] present;
+  private boolean[] present;
+  private int[] ids = new int[0];
   private final int dictionaryLimit;
   private boolean plain;
   private boolean dictionaryUsed;
@@ -65,7 +72,7 @@ abstract class ColumnPages {
     this.descriptor = descriptor;
     this.pageWriter = pageWriter;
     this.optional = descriptor.getMaxDefinitionLevel() > 0;
-    this.present = optional ? new boolean[PAGE_ROWS] : null;
+    this.present = optional ? new boolean[FIRST_CAPACITY] : null;
     this.dictionaryLimit = properties.getDictionaryPageSizeThreshold();
     this.plain = !dictionary || !properties.isDictionaryEnabled(descriptor);
   }
@@ -86,12 +93,31 @@ abstract class ColumnPages {
   }
 
   void addNull() {
+    if (count == present.length) {
+      present = Arrays.copyOf(present, grown(count));
+    }
     present[count++] = false;
+  }
+
+  /** The next capacity of an array of {@code length} values, at most a page. */
+  static int grown(int length) {
+    return Math.min(length * 2, PAGE_ROWS);
+  }
+
+  /** A scratch array for the page's {@code values} dictionary ids. */
+  final int[] ids() {
+    if (ids.length < values) {
+      ids = new int[values];
+    }
+    return ids;
   }
 
   /** Marks the value just stored at {@code values} as present and counts it. */
   final void added() {
     if (optional) {
+      if (count == present.length) {
+        present = Arrays.copyOf(present, grown(count));
+      }
       present[count] = true;
     }
     count++;
@@ -316,8 +342,7 @@ abstract class ColumnPages {
 
   /** INT32 columns (INTEGER, SMALLINT, DATE). */
   static final class Ints extends ColumnPages {
-    private final int[] page = new int[PAGE_ROWS];
-    private final int[] ids = new int[PAGE_ROWS];
+    private int[] page = new int[FIRST_CAPACITY];
     private LongDictionary dictionary = new LongDictionary();
 
     Ints(ColumnDescriptor descriptor, PageWriter pageWriter, ParquetProperties properties) {
@@ -326,6 +351,9 @@ abstract class ColumnPages {
 
     @Override
     void add(int value) {
+      if (values == page.length) {
+        page = Arrays.copyOf(page, grown(values));
+      }
       page[values] = value;
       added();
     }
@@ -361,6 +389,7 @@ abstract class ColumnPages {
 
     @Override
     BytesInput dictionaryIds() throws IOException {
+      int[] ids = ids();
       for (int i = 0; i < values; i++) {
         ids[i] = dictionary.id(page[i]);
       }
@@ -394,8 +423,7 @@ abstract class ColumnPages {
 
   /** INT64 columns (BIGINT, timestamps). */
   static final class Longs extends ColumnPages {
-    private final long[] page = new long[PAGE_ROWS];
-    private final int[] ids = new int[PAGE_ROWS];
+    private long[] page = new long[FIRST_CAPACITY];
     private LongDictionary dictionary = new LongDictionary();
 
     Longs(ColumnDescriptor descriptor, PageWriter pageWriter, ParquetProperties properties) {
@@ -404,6 +432,9 @@ abstract class ColumnPages {
 
     @Override
     void add(long value) {
+      if (values == page.length) {
+        page = Arrays.copyOf(page, grown(values));
+      }
       page[values] = value;
       added();
     }
@@ -439,6 +470,7 @@ abstract class ColumnPages {
 
     @Override
     BytesInput dictionaryIds() throws IOException {
+      int[] ids = ids();
       for (int i = 0; i < values; i++) {
         ids[i] = dictionary.id(page[i]);
       }
@@ -472,8 +504,7 @@ abstract class ColumnPages {
 
   /** DOUBLE columns; the dictionary is keyed by the exact bits, so every value reads back. */
   static final class Doubles extends ColumnPages {
-    private final double[] page = new double[PAGE_ROWS];
-    private final int[] ids = new int[PAGE_ROWS];
+    private double[] page = new double[FIRST_CAPACITY];
     private LongDictionary dictionary = new LongDictionary();
 
     Doubles(ColumnDescriptor descriptor, PageWriter pageWriter, ParquetProperties properties) {
@@ -482,6 +513,9 @@ abstract class ColumnPages {
 
     @Override
     void add(double value) {
+      if (values == page.length) {
+        page = Arrays.copyOf(page, grown(values));
+      }
       page[values] = value;
       added();
     }
@@ -519,6 +553,7 @@ abstract class ColumnPages {
 
     @Override
     BytesInput dictionaryIds() throws IOException {
+      int[] ids = ids();
       for (int i = 0; i < values; i++) {
         ids[i] = dictionary.id(Double.doubleToRawLongBits(page[i]));
       }
@@ -555,8 +590,7 @@ abstract class ColumnPages {
    * compared and looked up once.
    */
   static final class Texts extends ColumnPages {
-    private final Binary[] page = new Binary[PAGE_ROWS];
-    private final int[] ids = new int[PAGE_ROWS];
+    private Binary[] page = new Binary[FIRST_CAPACITY];
     private Map<Binary, Integer> dictionary = new HashMap<>();
     private List<Binary> dictionaryInOrder = new ArrayList<>();
     private long dictionaryBytes;
@@ -568,6 +602,9 @@ abstract class ColumnPages {
 
     @Override
     void add(Binary value) {
+      if (values == page.length) {
+        page = Arrays.copyOf(page, grown(values));
+      }
       page[values] = value;
       pageBytes += 4 + value.length();
       added();
@@ -630,6 +667,7 @@ abstract class ColumnPages {
 
     @Override
     BytesInput dictionaryIds() throws IOException {
+      int[] ids = ids();
       Binary last = null;
       int lastId = -1;
       for (int i = 0; i < values; i++) {
@@ -680,7 +718,7 @@ abstract class ColumnPages {
 
   /** BOOLEAN columns: PLAIN, one bit per value, as parquet-java writes them (no dictionary). */
   static final class Booleans extends ColumnPages {
-    private final boolean[] page = new boolean[PAGE_ROWS];
+    private boolean[] page = new boolean[FIRST_CAPACITY];
 
     Booleans(ColumnDescriptor descriptor, PageWriter pageWriter, ParquetProperties properties) {
       super(descriptor, pageWriter, properties, false);
@@ -688,6 +726,9 @@ abstract class ColumnPages {
 
     @Override
     void add(boolean value) {
+      if (values == page.length) {
+        page = Arrays.copyOf(page, grown(values));
+      }
       page[values] = value;
       added();
     }

@@ -20,14 +20,15 @@ import java.util.function.Consumer;
  * 1.84x the time without latency at 8 files and 4 threads). {@link #THREADS} requests at once: a
  * request held 20 ms took about 34 ms in all on the bench, so 12 threads capped the step at about
  * 350 files a second, below what the parser does (20: 1.16x against 1.27x, same peak RSS; the bytes
- * bound, not the thread count, bounds memory). Each read keeps the store's retry of broken-off
- * transfers.
+ * bound, not the thread count, bounds memory). Once the parser and Parquet writer got faster
+ * (ColumnPages), 20 capped it again (1.28x); 32 gave 1.16x, 40 1.14x at 8 MB more RSS. Each read
+ * keeps the store's retry of broken-off transfers.
  */
 final class RawPrefetch implements AutoCloseable {
-  static final int AHEAD = 32;
+  static final int AHEAD = 48;
   static final long MAX_BYTES = 4L * 1024 * 1024;
   static final long BYTES_AHEAD = 16L * 1024 * 1024;
-  private static final int THREADS = 20;
+  private static final int THREADS = 32;
 
   private final ObjectStore store;
   private final String bucket;
