@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * request held 20 ms took about 34 ms in all on the bench, so 12 threads capped the step at about
  * 350 files a second, below what the parser does (20: 1.16x against 1.27x, same peak RSS; the bytes
  * bound, not the thread count, bounds memory). Once the parser and Parquet writer got faster
- * (ColumnPages), 20 capped it again (1.28x); 32 gave 1.16x, 40 1.14x at 8 MB more RSS. Each read
- * keeps the store's retry of broken-off transfers.
+ * (ColumnPages), 20 capped it again: alternating on the bench, 20 gave 1.21x and 1.26x at 207 MB
+ * peak RSS, 32 gave 1.12x and 1.10x at 224 MB (40: 1.14x at 236 MB). Each read keeps the store's
+ * retry of broken-off transfers.
  */
 final class RawPrefetch implements AutoCloseable {
   static final int AHEAD = 48;
