@@ -340,13 +340,70 @@ abstract class ColumnPages {
     }
   }
 
+  /**
+   * A fixed-width column whose dictionary is keyed by 64 bits (an int, a long, a double's exact
+   * bits, so every value reads back as it was): what the three numeric kinds share but the loop
+   * over the page, kept in each so that it calls nothing virtual per value.
+   */
+  abstract static class Numbers extends ColumnPages {
+    private final int width;
+    LongDictionary dictionary = new LongDictionary();
+
+    Numbers(
+        ColumnDescriptor descriptor,
+        PageWriter pageWriter,
+        ParquetProperties properties,
+        int width) {
+      super(descriptor, pageWriter, properties, true);
+      this.width = width;
+    }
+
+    @Override
+    final int valueWidth() {
+      return width;
+    }
+
+    @Override
+    final long plainBytes() {
+      return values * (long) width;
+    }
+
+    @Override
+    final long dictionaryBytes() {
+      return dictionary.size() * (long) width;
+    }
+
+    @Override
+    final int dictionarySize() {
+      return dictionary.size();
+    }
+
+    /** The dictionary page: the keys in id order, PLAIN (a double's key is its bits). */
+    @Override
+    final BytesInput dictionaryValues() {
+      ByteBuffer out = littleEndian(dictionary.size() * width);
+      for (int id = 0; id < dictionary.size(); id++) {
+        if (width == 4) {
+          out.putInt((int) dictionary.key(id));
+        } else {
+          out.putLong(dictionary.key(id));
+        }
+      }
+      return BytesInput.from(out.array());
+    }
+
+    @Override
+    final void clearDictionary() {
+      dictionary = new LongDictionary();
+    }
+  }
+
   /** INT32 columns (INTEGER, SMALLINT, DATE). */
-  static final class Ints extends ColumnPages {
+  static final class Ints extends Numbers {
     private int[] page = new int[FIRST_CAPACITY];
-    private LongDictionary dictionary = new LongDictionary();
 
     Ints(ColumnDescriptor descriptor, PageWriter pageWriter, ParquetProperties properties) {
-      super(descriptor, pageWriter, properties, true);
+      super(descriptor, pageWriter, properties, 4);
     }
 
     @Override
@@ -356,11 +413,6 @@ abstract class ColumnPages {
       }
       page[values] = value;
       added();
-    }
-
-    @Override
-    int valueWidth() {
-      return 4;
     }
 
     @Override
@@ -383,11 +435,6 @@ abstract class ColumnPages {
     }
 
     @Override
-    long plainBytes() {
-      return values * 4L;
-    }
-
-    @Override
     BytesInput dictionaryIds() throws IOException {
       int[] ids = ids();
       for (int i = 0; i < values; i++) {
@@ -395,39 +442,14 @@ abstract class ColumnPages {
       }
       return encodeIds(ids, dictionary.size());
     }
-
-    @Override
-    long dictionaryBytes() {
-      return dictionary.size() * 4L;
-    }
-
-    @Override
-    int dictionarySize() {
-      return dictionary.size();
-    }
-
-    @Override
-    BytesInput dictionaryValues() {
-      ByteBuffer out = littleEndian(dictionary.size() * 4);
-      for (int id = 0; id < dictionary.size(); id++) {
-        out.putInt((int) dictionary.key(id));
-      }
-      return BytesInput.from(out.array());
-    }
-
-    @Override
-    void clearDictionary() {
-      dictionary = new LongDictionary();
-    }
   }
 
   /** INT64 columns (BIGINT, timestamps). */
-  static final class Longs extends ColumnPages {
+  static final class Longs extends Numbers {
     private long[] page = new long[FIRST_CAPACITY];
-    private LongDictionary dictionary = new LongDictionary();
 
     Longs(ColumnDescriptor descriptor, PageWriter pageWriter, ParquetProperties properties) {
-      super(descriptor, pageWriter, properties, true);
+      super(descriptor, pageWriter, properties, 8);
     }
 
     @Override
@@ -437,11 +459,6 @@ abstract class ColumnPages {
       }
       page[values] = value;
       added();
-    }
-
-    @Override
-    int valueWidth() {
-      return 8;
     }
 
     @Override
@@ -464,11 +481,6 @@ abstract class ColumnPages {
     }
 
     @Override
-    long plainBytes() {
-      return values * 8L;
-    }
-
-    @Override
     BytesInput dictionaryIds() throws IOException {
       int[] ids = ids();
       for (int i = 0; i < values; i++) {
@@ -476,39 +488,14 @@ abstract class ColumnPages {
       }
       return encodeIds(ids, dictionary.size());
     }
-
-    @Override
-    long dictionaryBytes() {
-      return dictionary.size() * 8L;
-    }
-
-    @Override
-    int dictionarySize() {
-      return dictionary.size();
-    }
-
-    @Override
-    BytesInput dictionaryValues() {
-      ByteBuffer out = littleEndian(dictionary.size() * 8);
-      for (int id = 0; id < dictionary.size(); id++) {
-        out.putLong(dictionary.key(id));
-      }
-      return BytesInput.from(out.array());
-    }
-
-    @Override
-    void clearDictionary() {
-      dictionary = new LongDictionary();
-    }
   }
 
   /** DOUBLE columns; the dictionary is keyed by the exact bits, so every value reads back. */
-  static final class Doubles extends ColumnPages {
+  static final class Doubles extends Numbers {
     private double[] page = new double[FIRST_CAPACITY];
-    private LongDictionary dictionary = new LongDictionary();
 
     Doubles(ColumnDescriptor descriptor, PageWriter pageWriter, ParquetProperties properties) {
-      super(descriptor, pageWriter, properties, true);
+      super(descriptor, pageWriter, properties, 8);
     }
 
     @Override
@@ -518,11 +505,6 @@ abstract class ColumnPages {
       }
       page[values] = value;
       added();
-    }
-
-    @Override
-    int valueWidth() {
-      return 8;
     }
 
     @Override
@@ -547,41 +529,12 @@ abstract class ColumnPages {
     }
 
     @Override
-    long plainBytes() {
-      return values * 8L;
-    }
-
-    @Override
     BytesInput dictionaryIds() throws IOException {
       int[] ids = ids();
       for (int i = 0; i < values; i++) {
         ids[i] = dictionary.id(Double.doubleToRawLongBits(page[i]));
       }
       return encodeIds(ids, dictionary.size());
-    }
-
-    @Override
-    long dictionaryBytes() {
-      return dictionary.size() * 8L;
-    }
-
-    @Override
-    int dictionarySize() {
-      return dictionary.size();
-    }
-
-    @Override
-    BytesInput dictionaryValues() {
-      ByteBuffer out = littleEndian(dictionary.size() * 8);
-      for (int id = 0; id < dictionary.size(); id++) {
-        out.putLong(dictionary.key(id));
-      }
-      return BytesInput.from(out.array());
-    }
-
-    @Override
-    void clearDictionary() {
-      dictionary = new LongDictionary();
     }
   }
 

@@ -16,13 +16,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -171,20 +169,7 @@ class ColumnPagesTest {
   /** Every row as parquet-avro reads it (NaN and -0.0 compare by their bits in a List). */
   private static List<List<Object>> readAll(Path file) throws IOException {
     List<List<Object>> rows = new ArrayList<>();
-    try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
-            .withDataModel(GenericData.get())
-            .withConf(new PlainParquetConfiguration())
-            .build()) {
-      for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
-        Object[] values = new Object[TABLE.columns().size()];
-        for (int c = 0; c < values.length; c++) {
-          Object value = record.get(c);
-          values[c] = value instanceof CharSequence text ? text.toString() : value;
-        }
-        rows.add(Arrays.asList(values));
-      }
-    }
+    ParquetTableReader.read(TABLE, file, row -> rows.add(Arrays.asList(row.clone())));
     assertEquals(ROWS, rows.size());
     return rows;
   }
