@@ -28,10 +28,11 @@ import org.apache.parquet.schema.PrimitiveComparator;
  *
  * <p>The encoding is parquet-java's: no repetition levels (every column is top-level); definition
  * levels for an optional column only, RLE with a 4-byte length; values dictionary-encoded
- * (PLAIN_DICTIONARY: a bit-width byte and RLE/bit-packed ids) while the column's dictionary stays
- * under the dictionary page size and, on the chunk's first page, makes the page smaller than PLAIN;
- * PLAIN otherwise, and for the columns whose dictionary is turned off in the properties. Pages keep
- * the min/max statistics a page of parquet-java's has.
+ * (PLAIN_DICTIONARY: a bit-width byte and RLE/bit-packed ids) if, on the chunk's first page, that
+ * makes the page smaller than PLAIN, and until the page whose values take the dictionary past the
+ * dictionary page size (parquet-java checks after every value, so its dictionary pages stop a
+ * little smaller); PLAIN after that, and for the columns whose dictionary is turned off in the
+ * properties. Pages keep the min/max statistics a page of parquet-java's has.
  *
  * <p>Why not parquet-java's {@code ColumnWriter}: it takes one value at a time through level
  * writers, a fallback writer, a dictionary writer and the statistics, all interfaces called from
@@ -149,7 +150,7 @@ abstract class ColumnPages {
     return pageWriter.getMemSize() + (long) values * valueWidth() + count / 8;
   }
 
-  /** Encodes and hands on the current page ({@code rows} rows, one value each). */
+  /** Encodes the current page (one value per row) and hands it on; nothing if it is empty. */
   final void writePage() throws IOException {
     if (count == 0) {
       return;
