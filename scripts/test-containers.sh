@@ -85,7 +85,10 @@ step "server images (PostgreSQL, s3proxy) $([ "$rc" -eq 0 ] && echo ready || ech
 
 # Testcontainers against the engine of docker-env.sh: its API is 1.41 (Debian's docker 20.10), and
 # Ryuk, Testcontainers' reaper, would be pulled from Docker Hub (the tests remove their containers).
-export TESTCONTAINERS_RYUK_DISABLED=true DOCKER_API_VERSION=1.41
+# The engine runs on this machine, so its published ports are on localhost: without the override a
+# machine that has /.dockerenv makes Testcontainers look for the engine's gateway by running an
+# alpine container, which it tries to pull from Docker Hub for two minutes and fails.
+export TESTCONTAINERS_RYUK_DISABLED=true DOCKER_API_VERSION=1.41 TESTCONTAINERS_HOST_OVERRIDE=localhost
 mvn -B -ntp -o -pl tasks/pipeline -am -Pdocker-it test -Dgroups=docker \
   -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Djacoco.skip=true || status=1
 step "Testcontainers tests (docker-it) $([ $status -eq 0 ] && echo passed || echo FAILED)"
