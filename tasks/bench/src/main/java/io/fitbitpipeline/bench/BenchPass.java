@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * One measured child JVM: {@code passes} passes of one kind over the week, each timed, so the first
@@ -27,6 +28,10 @@ public final class BenchPass {
     Path weekDir = Path.of(args[2]);
     Path out = Path.of(args[3]);
     int passes = Integer.parseInt(args[4]);
+    // Logging starts with the JVM, as in a step (Quarkus sets it up before the command runs): here
+    // the first logger Parquet asks for would otherwise start logback (on this class path for the
+    // local S3 server) inside the first timed pass, about 0.15 s of XML and class loading.
+    LoggerFactory.getLogger(BenchPass.class);
     BenchWeek week = new BenchWeek(weekDir, null, 0);
     Map<Activity, List<Path>> files = new LinkedHashMap<>();
     for (Activity activity : Activity.values()) {

@@ -18,13 +18,9 @@ import org.apache.avro.util.Utf8;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
@@ -58,8 +54,7 @@ public final class ParquetTableWriter implements Closeable {
   private final ColumnDescriptor[] descriptors;
   private final ColumnPages[] columns;
   private final ParquetProperties properties;
-  private final CodecFactory codecs;
-  private final BytesInputCompressor compressor;
+  private final SnappyPages compressor = new SnappyPages();
   private final ParquetFileWriter fileWriter;
   private final Map<String, String> footer;
   private final long rowGroupBytes;
@@ -90,10 +85,6 @@ public final class ParquetTableWriter implements Closeable {
     List<ColumnDescriptor> columns = schema.getColumns();
     this.descriptors = columns.toArray(new ColumnDescriptor[0]);
     this.columns = new ColumnPages[descriptors.length];
-    // Parquet's plain configuration: no Hadoop Configuration to load per file.
-    this.codecs =
-        new CodecFactory(new PlainParquetConfiguration(), properties.getPageSizeThreshold());
-    this.compressor = codecs.getCompressor(CompressionCodecName.SNAPPY);
     this.fileWriter =
         new ParquetFileWriter(
             new LocalOutputFile(file),
@@ -211,7 +202,7 @@ public final class ParquetTableWriter implements Closeable {
       flushRowGroup();
       fileWriter.end(footer);
     } finally {
-      codecs.release();
+      compressor.release();
     }
   }
 
