@@ -54,9 +54,15 @@ STEP_DOCKERFILE = Path("images") / "Dockerfile.jvm-prebuilt"
 _ENTRYPOINT = re.compile(r"^ENTRYPOINT\s+(\[.*?\])", re.MULTILINE | re.DOTALL)
 
 
+# The image's class-data archive, made while the image builds (it serves only that image's JVM).
+_IMAGE_CLASS_ARCHIVE = "-XX:SharedArchiveFile="
+
+
 def step_jvm_flags(root: Path) -> list[str]:
     """The JVM options of the step images' ENTRYPOINT (between ``java`` and ``-jar``), so a local
-    task runs with the memory caps a container has; none when the repository has no Dockerfile."""
+    task runs with the memory caps a container has; none when the repository has no Dockerfile.
+    The image's class archive is left out: its path is inside the image, and a JVM told to map an
+    archive it cannot find runs without any, the JDK's own included."""
     try:
         text = (root / STEP_DOCKERFILE).read_text(encoding="utf-8").replace("\\\n", " ")
     except OSError:
@@ -67,7 +73,7 @@ def step_jvm_flags(root: Path) -> list[str]:
     words = json.loads(found.group(1))
     if not words or words[0] != "java" or "-jar" not in words:
         return []
-    return words[1 : words.index("-jar")]
+    return [w for w in words[1 : words.index("-jar")] if not w.startswith(_IMAGE_CLASS_ARCHIVE)]
 
 
 class FitbitStepOperator(DockerOperator):

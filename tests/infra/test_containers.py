@@ -182,6 +182,31 @@ def test_jvm_step_images_cap_memory_with_the_same_flags():
     assert int(heap[4:-1]) * {"m": 1, "g": 1024}[heap[-1]] < 256, heap
 
 
+@pytest.mark.parametrize("variant", ("jvm", "jvm-prebuilt"))
+def test_jvm_step_images_map_the_class_archive_their_build_trained(variant):
+    """AppCDS: the final stage runs the step's training once under -XX:ArchiveClassesAtExit, after
+    the application is copied in, and the ENTRYPOINT maps that very file."""
+    final = stages(IMAGES / f"Dockerfile.{variant}")[-1]
+    keywords = [k for k, _ in final["instructions"]]
+    runs = [args for k, args in final["instructions"] if k == "RUN"]
+    training = [r for r in runs if "--train-class-archive" in r]
+    assert len(training) == 1, runs
+    dumped = re.search(r"-XX:ArchiveClassesAtExit=(\S+)", training[0])
+    assert dumped and "-jar /deployments/quarkus-run.jar" in training[0], training[0]
+    trained_at = next(
+        i
+        for i, (k, a) in enumerate(final["instructions"])
+        if "--train-class-archive" in a
+    )
+    assert trained_at > max(i for i, k in enumerate(keywords) if k == "COPY")
+    entry = json.loads(
+        [args for k, args in final["instructions"] if k == "ENTRYPOINT"][-1]
+    )
+    assert f"-XX:SharedArchiveFile={dumped.group(1)}" in entry[: entry.index("-jar")], (
+        entry
+    )
+
+
 @pytest.mark.parametrize("variant", DOCKERFILES)
 def test_step_dockerfiles_document_every_step(variant):
     """The header lists the STEP values: every image of release.json, batch and lakehouse."""

@@ -133,6 +133,10 @@ public final class Bench implements Callable<Integer> {
     for (String[] kind : passKinds) {
       cases.put(kind[0] + kind[1], new Measurement(kind[2], "warm; median of passes 2.."));
     }
+    Path coreArchive =
+        passKinds.length == 0
+            ? null
+            : new ClassArchives(out.resolve("class-archives"), logs).core();
     Map<String, Map<Activity, double[]>> results = new LinkedHashMap<>();
     DeployedSteps deployed = null;
     Map<Activity, double[]> staged = null;
@@ -156,7 +160,8 @@ public final class Bench implements Callable<Integer> {
           String id = kind[0] + kind[1];
           ChildProcess.Result r =
               ChildProcess.run(
-                  java(kind[0], kind[1], week.dir(), out.resolve(id), passes),
+                  BenchPass.command(
+                      coreArchive, kind[0], kind[1], week.dir(), out.resolve(id), passes),
                   null,
                   logs,
                   id + "-" + rep);
@@ -334,9 +339,12 @@ public final class Bench implements Callable<Integer> {
 
   private List<String> memoryCheck(Path base, Map<String, Measurement> cases, Path logs)
       throws Exception {
-    // The step images' own memory caps (their -D options name classes of the step apps only).
+    // The step images' own memory caps (their -D options name classes of the step apps only, their
+    // class archive is a step app's).
     List<String> caps =
-        DeployedSteps.imageJvmFlags(root).stream().filter(f -> !f.startsWith("-D")).toList();
+        ClassArchives.withoutArchive(DeployedSteps.imageJvmFlags(root)).stream()
+            .filter(f -> !f.startsWith("-D"))
+            .toList();
     List<String> command = ChildProcess.java(caps.toArray(String[]::new));
     command.add(MemoryCheck.class.getName());
     command.add(base.resolve("memory").toString());
@@ -353,19 +361,6 @@ public final class Bench implements Callable<Integer> {
     }
     lines.forEach(l -> System.out.println("  memory: " + l));
     return lines;
-  }
-
-  private static List<String> java(String kind, String threads, Path week, Path out, int passes) {
-    List<String> command = ChildProcess.java();
-    command.addAll(
-        List.of(
-            BenchPass.class.getName(),
-            kind,
-            threads,
-            week.toString(),
-            out.toString(),
-            Integer.toString(passes)));
-    return command;
   }
 
   private static Map<Activity, double[]> parseResults(ChildProcess.Result r) {

@@ -3,6 +3,8 @@ package io.fitbitpipeline.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import io.fitbitpipeline.core.activity.Activity;
+import io.fitbitpipeline.core.cli.ClassArchiveTraining;
+import io.fitbitpipeline.core.step.LocalTransform;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,12 +19,40 @@ import org.slf4j.LoggerFactory;
  * pass is a fresh JVM's and the later ones are warm. Prints "PASS i seconds cpu_seconds" lines and
  * the last pass's "RESULT activity rows sum" lines for the parent to parse.
  *
- * <p>Usage: BenchPass core|duckdb|tokenize THREADS WEEK_DIR OUT_DIR PASSES
+ * <p>Usage: BenchPass core|duckdb|tokenize THREADS WEEK_DIR OUT_DIR PASSES, or BenchPass train (the
+ * step images' class archive training, run by {@link ClassArchives} under
+ * -XX:ArchiveClassesAtExit).
  */
 public final class BenchPass {
+  static final String TRAIN = "train";
+
   private BenchPass() {}
 
+  /**
+   * The child JVM's command line; the core's runs with the class archive {@code coreArchive}, as a
+   * step image's JVM runs with its own (DuckDB's and the tokenizer's without: theirs is no step).
+   */
+  static List<String> command(
+      Path coreArchive, String kind, String threads, Path week, Path out, int passes) {
+    List<String> command =
+        kind.equals("core") && coreArchive != null
+            ? ChildProcess.java(ClassArchives.FLAG + coreArchive)
+            : ChildProcess.java();
+    command.addAll(
+        List.of(
+            BenchPass.class.getName(),
+            kind,
+            threads,
+            week.toString(),
+            out.toString(),
+            Integer.toString(passes)));
+    return command;
+  }
+
   public static void main(String[] args) throws Exception {
+    if (args[0].equals(TRAIN)) {
+      System.exit(ClassArchiveTraining.fromSystem().run());
+    }
     String kind = args[0];
     int threads = Integer.parseInt(args[1]);
     Path weekDir = Path.of(args[2]);

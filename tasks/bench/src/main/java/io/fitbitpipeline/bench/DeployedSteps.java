@@ -58,7 +58,9 @@ final class DeployedSteps implements AutoCloseable {
   private final PipelineConfig config;
   private final ObjectStore store;
   private final RunId run = new RunId("bench-deployed");
-  private final List<String> imageJvmFlags;
+
+  /** Per step app, the images' JVM flags with a class archive made here (ClassArchives). */
+  private final Map<String, List<String>> stepJvmFlags = new LinkedHashMap<>();
 
   private DeployedSteps(
       Path root, BenchWeek week, Path work, LocalS3 s3, LocalPostgres postgres, PipelineConfig c) {
@@ -69,7 +71,15 @@ final class DeployedSteps implements AutoCloseable {
     this.postgres = postgres;
     this.config = c;
     this.store = new S3ObjectStore(S3Clients.create(c));
-    this.imageJvmFlags = imageJvmFlags(root);
+  }
+
+  private void trainClassArchives() throws Exception {
+    List<String> imageFlags = imageJvmFlags(root);
+    ClassArchives archives =
+        new ClassArchives(work.resolve("class-archives"), work.resolve("class-archives"));
+    for (String step : List.of("extract", "transform", "load", "promote")) {
+      stepJvmFlags.put(step, archives.stepFlags(root, step, imageFlags));
+    }
   }
 
   /**
@@ -117,7 +127,13 @@ final class DeployedSteps implements AutoCloseable {
                 new PipelineConfig.StaticCredentials(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY))
             .withWarehouse(postgres.jdbcUrl(), postgres.user(), "");
     DeployedSteps steps = new DeployedSteps(root, week, work, s3, postgres, config);
-    steps.upload();
+    try {
+      steps.trainClassArchives();
+      steps.upload();
+    } catch (Exception e) {
+      steps.close();
+      throw e;
+    }
     return steps;
   }
 
@@ -158,7 +174,7 @@ final class DeployedSteps implements AutoCloseable {
   private List<String> step(String name, Activity activity, List<String> extraJvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(imageJvmFlags);
+    command.addAll(stepJvmFlags.get(name));
     command.addAll(extraJvmOptions);
     command.add("-jar");
     command.add(root.resolve("tasks/" + name + "/target/quarkus-app/quarkus-run.jar").toString());

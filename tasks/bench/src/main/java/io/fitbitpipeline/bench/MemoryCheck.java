@@ -3,6 +3,7 @@ package io.fitbitpipeline.bench;
 import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.format.FitbitDayParser;
 import io.fitbitpipeline.core.format.InputLimits;
+import io.fitbitpipeline.core.step.LocalTransform;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

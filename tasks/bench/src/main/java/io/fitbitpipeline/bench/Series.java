@@ -93,17 +93,11 @@ final class Series {
     long rows = 0;
     double[] loadAndPromote;
     try (DeployedSteps deployed = DeployedSteps.start(root, week, out.resolve("servers"))) {
+      Path coreArchive = new ClassArchives(out.resolve("class-archives"), logs).core();
       deployed.extract(logs);
       for (int rep = 1; rep <= reps; rep++) {
-        List<String> command = ChildProcess.java();
-        command.addAll(
-            List.of(
-                BenchPass.class.getName(),
-                "core",
-                "1",
-                week.dir().toString(),
-                out.resolve("core").toString(),
-                Integer.toString(passes)));
+        List<String> command =
+            BenchPass.command(coreArchive, "core", "1", week.dir(), out.resolve("core"), passes);
         ChildProcess.Result r = ChildProcess.run(command, null, logs, "core-" + rep);
         if (r.exitCode() != 0) {
           throw new IllegalStateException("core failed:\n" + DeployedSteps.tail(r.output()));

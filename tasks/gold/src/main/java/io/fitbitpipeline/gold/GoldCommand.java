@@ -1,9 +1,12 @@
 package io.fitbitpipeline.gold;
 
+import io.fitbitpipeline.core.cli.ClassArchiveTraining;
 import io.fitbitpipeline.core.cli.LakehouseStepApp;
+import io.fitbitpipeline.core.cli.TrainingOption;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The lakehouse's gold stage as a container entrypoint; all the work is in fitbit-core. */
@@ -13,6 +16,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Recomputes the gold tables for the workouts and gym visits that silver changed.")
 public class GoldCommand implements Callable<Integer> {
+  @Mixin TrainingOption training;
+
   @Option(
       names = "--run-id",
       paramLabel = "ID",
@@ -20,7 +25,10 @@ public class GoldCommand implements Callable<Integer> {
   String runId;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    if (training.requested()) {
+      return ClassArchiveTraining.fromSystem().run();
+    }
     return LakehouseStepApp.fromSystem().gold(runId);
   }
 }

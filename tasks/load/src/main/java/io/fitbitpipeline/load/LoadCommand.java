@@ -1,7 +1,9 @@
 package io.fitbitpipeline.load;
 
+import io.fitbitpipeline.core.cli.ClassArchiveTraining;
 import io.fitbitpipeline.core.cli.StepApp;
 import io.fitbitpipeline.core.cli.StepOptions;
+import io.fitbitpipeline.core.cli.TrainingOption;
 import io.fitbitpipeline.core.run.StepName;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import java.util.concurrent.Callable;
@@ -15,10 +17,15 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     description = "Copies the run's Parquet for one activity into the warehouse staging tables.")
 public class LoadCommand implements Callable<Integer> {
+  @Mixin TrainingOption training;
+
   @Mixin StepOptions options;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    if (training.requested()) {
+      return ClassArchiveTraining.fromSystem().run();
+    }
     return StepApp.fromSystem().run(StepName.LOAD, options, false);
   }
 }

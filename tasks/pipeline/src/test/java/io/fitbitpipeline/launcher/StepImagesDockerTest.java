@@ -1,6 +1,7 @@
 package io.fitbitpipeline.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -251,6 +253,16 @@ class StepImagesDockerTest {
       assertTrue(help.millis() < 60_000, step + " --help took " + help.millis() + " ms");
       MEASURED.merge(
           step, "--help from start to exit " + help.millis() + " ms", (a, b) -> a + ", " + b);
+      // The class archive the image's build trained is mapped: the step's command class (loaded
+      // by the training too) comes from it, and the JVM has no complaint about the archive.
+      assertFalse(help.all().contains("[warning][cds"), step + "\n" + help.all());
+      Run logged = run(step, Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:stderr"), "--help");
+      assertTrue(
+          Pattern.compile(
+                  "io\\.fitbitpipeline\\.\\w+\\.\\w+Command source: shared objects file \\(top\\)")
+              .matcher(logged.stderr())
+              .find(),
+          step + ": its command class is not from the class archive\n" + logged.stderr());
 
       Run bad = run(step, Map.of(), "--no-such-option");
       assertEquals(2L, bad.exitCode(), step + "\n" + bad.all());

@@ -1,7 +1,9 @@
 package io.fitbitpipeline.report;
 
+import io.fitbitpipeline.core.cli.ClassArchiveTraining;
 import io.fitbitpipeline.core.cli.ReportApp;
 import io.fitbitpipeline.core.cli.ReportOptions;
+import io.fitbitpipeline.core.cli.TrainingOption;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,10 +19,15 @@ import picocli.CommandLine.Mixin;
       "index.html; prints its location as JSON. Exit 4: the warehouse records nothing of the run."
     })
 public class ReportCommand implements Callable<Integer> {
+  @Mixin TrainingOption training;
+
   @Mixin ReportOptions options;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    if (training.requested()) {
+      return ClassArchiveTraining.fromSystem().run();
+    }
     return ReportApp.fromSystem().run(options);
   }
 }

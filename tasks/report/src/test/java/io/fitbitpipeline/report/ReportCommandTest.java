@@ -1,6 +1,7 @@
 package io.fitbitpipeline.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.main.Launch;
@@ -17,6 +18,7 @@ class ReportCommandTest {
   @Test
   @Launch("--help")
   void helpNamesTheContract(LaunchResult result) {
+    assertFalse(result.getOutput().contains("--train-class-archive"), result.getOutput());
     assertTrue(result.getOutput().contains("Usage: report"), result.getOutput());
     for (String option : new String[] {"--week", "--from", "--to", "--run-id"}) {
       assertTrue(result.getOutput().contains(option), option);
@@ -42,5 +44,14 @@ class ReportCommandTest {
     assertEquals(
         "ERROR: WAREHOUSE_JDBC_URL is not set (jdbc:postgresql://... or jdbc:redshift://...)",
         result.getErrorOutput().trim());
+  }
+
+  @Test
+  @Launch("--train-class-archive")
+  void theImageBuildsTrainingRunsWithoutServers(LaunchResult result) {
+    // What images/Dockerfile.jvm* run under -XX:ArchiveClassesAtExit; hidden from --help.
+    assertTrue(
+        result.getOutput().startsWith("class archive training: 240 files, 1 quarantined"),
+        result.getOutput());
   }
 }

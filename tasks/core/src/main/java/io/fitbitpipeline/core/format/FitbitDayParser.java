@@ -342,7 +342,7 @@ public final class FitbitDayParser {
     }
     LocalDate date;
     try {
-      date = LocalDate.parse(dateTime);
+      date = IsoDate.parse(dateTime);
     } catch (DateTimeParseException e) {
       throw new InvalidFileException(
           "summary dateTime '" + dateTime + "' is not a yyyy-MM-dd date");

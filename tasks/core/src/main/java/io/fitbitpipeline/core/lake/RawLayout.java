@@ -1,6 +1,7 @@
 package io.fitbitpipeline.core.lake;
 
 import io.fitbitpipeline.core.activity.Activity;
+import io.fitbitpipeline.core.format.IsoDate;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -94,7 +95,7 @@ public final class RawLayout {
     }
     LocalDate date;
     try {
-      date = LocalDate.parse(parts[1]);
+      date = IsoDate.parse(parts[1]);
     } catch (DateTimeParseException e) {
       return new Misfit(
           object,

@@ -1,6 +1,7 @@
 package io.fitbitpipeline.core.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.main.Launch;
@@ -18,6 +19,7 @@ public abstract class LakehouseCommandContract {
   @Test
   @Launch("--help")
   void helpNamesTheContract(LaunchResult result) {
+    assertFalse(result.getOutput().contains("--train-class-archive"), result.getOutput());
     assertTrue(result.getOutput().contains("Usage: " + step()), result.getOutput());
     assertTrue(result.getOutput().contains("--run-id"), result.getOutput());
   }
@@ -39,5 +41,14 @@ public abstract class LakehouseCommandContract {
     assertEquals(
         "ERROR: WAREHOUSE_JDBC_URL is not set (jdbc:postgresql://... or jdbc:redshift://...)",
         result.getErrorOutput().trim());
+  }
+
+  @Test
+  @Launch("--train-class-archive")
+  void theImageBuildsTrainingRunsWithoutServers(LaunchResult result) {
+    // What images/Dockerfile.jvm* run under -XX:ArchiveClassesAtExit; hidden from --help.
+    assertTrue(
+        result.getOutput().startsWith("class archive training: 240 files, 1 quarantined"),
+        result.getOutput());
   }
 }

@@ -1,6 +1,7 @@
 package io.fitbitpipeline.core.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.main.Launch;
@@ -19,6 +20,7 @@ public abstract class StepCommandContract {
   @Test
   @Launch("--help")
   void helpNamesTheContract(LaunchResult result) {
+    assertFalse(result.getOutput().contains("--train-class-archive"), result.getOutput());
     assertTrue(result.getOutput().contains("Usage: " + step()), result.getOutput());
     for (String option : new String[] {"--activity", "--week", "--from", "--to", "--run-id"}) {
       assertTrue(result.getOutput().contains(option), option);
@@ -42,5 +44,14 @@ public abstract class StepCommandContract {
     assertEquals(
         "ERROR: WAREHOUSE_JDBC_URL is not set (jdbc:postgresql://... or jdbc:redshift://...)",
         result.getErrorOutput().trim());
+  }
+
+  @Test
+  @Launch("--train-class-archive")
+  void theImageBuildsTrainingRunsWithoutServers(LaunchResult result) {
+    // What images/Dockerfile.jvm* run under -XX:ArchiveClassesAtExit; hidden from --help.
+    assertTrue(
+        result.getOutput().startsWith("class archive training: 240 files, 1 quarantined"),
+        result.getOutput());
   }
 }

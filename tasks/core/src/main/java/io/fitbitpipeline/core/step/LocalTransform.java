@@ -1,4 +1,4 @@
-package io.fitbitpipeline.bench;
+package io.fitbitpipeline.core.step;
 
 import io.fitbitpipeline.core.activity.Activity;
 import io.fitbitpipeline.core.format.DayOfData;
@@ -6,13 +6,12 @@ import io.fitbitpipeline.core.format.DayValidator;
 import io.fitbitpipeline.core.format.FitbitDayParser;
 import io.fitbitpipeline.core.format.InputLimits;
 import io.fitbitpipeline.core.format.InvalidFileException;
+import io.fitbitpipeline.core.format.IsoDate;
 import io.fitbitpipeline.core.format.RawBody;
 import io.fitbitpipeline.core.format.RawDayReader;
 import io.fitbitpipeline.core.lake.RawFile;
 import io.fitbitpipeline.core.parquet.ParquetTableWriter;
 import io.fitbitpipeline.core.run.RunId;
-import io.fitbitpipeline.core.step.DayRows;
-import io.fitbitpipeline.core.step.TableWriters;
 import io.fitbitpipeline.core.warehouse.WarehouseTable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,19 +31,27 @@ import java.util.concurrent.Future;
  * RawDayReader}) and row writer ({@link DayRows}) into date-partitioned snappy Parquet, without S3
  * or the warehouse. With n threads the files are dealt round-robin, each thread with its own
  * parser, day buffer and writers.
+ *
+ * <p>Two users: the benchmark's transform core, and {@link
+ * io.fitbitpipeline.core.cli.ClassArchiveTraining}, the run a step image makes while it is built so
+ * that its class archive holds the classes this path loads.
  */
-final class LocalTransform {
-  private static final RunId RUN = new RunId("bench");
+public final class LocalTransform {
+  private static final RunId RUN = new RunId("local");
+
+  private LocalTransform() {}
 
   /** Rows and value sum of each activity's intraday table, and the files quarantined. */
-  record Totals(Map<Activity, long[]> rows, Map<Activity, double[]> sums, long quarantined) {}
+  public record Totals(
+      Map<Activity, long[]> rows, Map<Activity, double[]> sums, long quarantined) {}
 
-  static Totals run(Map<Activity, List<Path>> files, Path out, int threads) throws Exception {
+  public static Totals run(Map<Activity, List<Path>> files, Path out, int threads)
+      throws Exception {
     return run(files, out, threads, InputLimits.DEFAULT);
   }
 
-  static Totals run(Map<Activity, List<Path>> files, Path out, int threads, InputLimits limits)
-      throws Exception {
+  public static Totals run(
+      Map<Activity, List<Path>> files, Path out, int threads, InputLimits limits) throws Exception {
     Files.createDirectories(out);
     Map<Activity, long[]> rows = new LinkedHashMap<>();
     Map<Activity, double[]> sums = new LinkedHashMap<>();
@@ -95,7 +102,7 @@ final class LocalTransform {
     try {
       for (Path file : files) {
         String user = file.getParent().getParent().getFileName().toString();
-        LocalDate date = LocalDate.parse(file.getParent().getFileName().toString());
+        LocalDate date = IsoDate.parse(file.getParent().getFileName().toString());
         if (writers == null || !writers.date.equals(date)) {
           if (writers != null) {
             writers.close();
