@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fitbitpipeline.core.cli.ClassArchiveTrainingContract;
 import io.quarkus.test.junit.main.Launch;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * ReportAppTest (fitbit-core) and the weekly DAG's end-to-end test.
  */
 @QuarkusMainTest
-class ReportCommandTest {
+class ReportCommandTest implements ClassArchiveTrainingContract {
   @Test
   @Launch("--help")
   void helpNamesTheContract(LaunchResult result) {
@@ -44,14 +45,5 @@ class ReportCommandTest {
     assertEquals(
         "ERROR: WAREHOUSE_JDBC_URL is not set (jdbc:postgresql://... or jdbc:redshift://...)",
         result.getErrorOutput().trim());
-  }
-
-  @Test
-  @Launch("--train-class-archive")
-  void theImageBuildsTrainingRunsWithoutServers(LaunchResult result) {
-    // What images/Dockerfile.jvm* run under -XX:ArchiveClassesAtExit; hidden from --help.
-    assertTrue(
-        result.getOutput().startsWith("class archive training: 240 files, 1 quarantined"),
-        result.getOutput());
   }
 }

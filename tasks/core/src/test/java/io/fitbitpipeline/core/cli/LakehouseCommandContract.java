@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * steps' exit codes and messages. Runs against real servers are in LakehouseIntegrationTest and the
  * DAG tests.
  */
-public abstract class LakehouseCommandContract {
+public abstract class LakehouseCommandContract implements ClassArchiveTrainingContract {
   protected abstract String step();
 
   @Test
@@ -41,14 +41,5 @@ public abstract class LakehouseCommandContract {
     assertEquals(
         "ERROR: WAREHOUSE_JDBC_URL is not set (jdbc:postgresql://... or jdbc:redshift://...)",
         result.getErrorOutput().trim());
-  }
-
-  @Test
-  @Launch("--train-class-archive")
-  void theImageBuildsTrainingRunsWithoutServers(LaunchResult result) {
-    // What images/Dockerfile.jvm* run under -XX:ArchiveClassesAtExit; hidden from --help.
-    assertTrue(
-        result.getOutput().startsWith("class archive training: 240 files, 1 quarantined"),
-        result.getOutput());
   }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * it under @QuarkusMainTest; runs against real servers are in PipelineIntegrationTest and the DAG
  * tests.
  */
-public abstract class StepCommandContract {
+public abstract class StepCommandContract implements ClassArchiveTrainingContract {
   /** The step's name, as in "Usage: extract". */
   protected abstract String step();
 
@@ -44,14 +44,5 @@ public abstract class StepCommandContract {
     assertEquals(
         "ERROR: WAREHOUSE_JDBC_URL is not set (jdbc:postgresql://... or jdbc:redshift://...)",
         result.getErrorOutput().trim());
-  }
-
-  @Test
-  @Launch("--train-class-archive")
-  void theImageBuildsTrainingRunsWithoutServers(LaunchResult result) {
-    // What images/Dockerfile.jvm* run under -XX:ArchiveClassesAtExit; hidden from --help.
-    assertTrue(
-        result.getOutput().startsWith("class archive training: 240 files, 1 quarantined"),
-        result.getOutput());
   }
 }
