@@ -33,12 +33,13 @@ import org.apache.parquet.schema.MessageType;
  * table is flat (each column top-level, required or optional), so a value has no repetition level
  * and an optional column's definition level says whether it is present. Profiling showed first the
  * generic record path ({@code MessageColumnIO}: field bookkeeping and a BitSet reset per row), then
- * parquet-java's per-value column writers costing more than parsing the JSON. Compression, page and
- * column indexes, row groups and the footer are still parquet-java's own ({@link
- * ParquetFileWriter}, {@link ColumnChunkPageWriteStore}), flushed the way its {@code
- * InternalParquetRecordWriter} does. The file's schema is the one {@link TableSchemas} derives from
- * the table (converted to Parquet as parquet-avro does, and stored in the footer under the key
- * parquet-avro reads), so readers see exactly the files the Avro writer made.
+ * parquet-java's per-value column writers costing more than parsing the JSON. Pages are compressed
+ * by {@link SnappyPages}; page and column indexes, row groups and the footer are still
+ * parquet-java's own ({@link ParquetFileWriter}, {@link ColumnChunkPageWriteStore}), flushed the
+ * way its {@code InternalParquetRecordWriter} does. The file's schema is the one {@link
+ * TableSchemas} derives from the table (converted to Parquet as parquet-avro does, and stored in
+ * the footer under the key parquet-avro reads), so readers see exactly the files the Avro writer
+ * made.
  */
 public final class ParquetTableWriter implements Closeable {
   /** Bounds the memory of one open writer; several are open at once during a transform. */
