@@ -85,7 +85,9 @@ public final class FlatParquetRows {
       this.file =
           ParquetFileReader.open(
               new LocalInputFile(path),
-              ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+              ParquetReadOptions.builder(new PlainParquetConfiguration())
+                  .withCodecFactory(new SnappyCodecs())
+                  .build());
       try {
         this.schema = file.getFooter().getFileMetaData().getSchema();
         this.createdBy = file.getFooter().getFileMetaData().getCreatedBy();
