@@ -9,6 +9,7 @@ import io.fitbitpipeline.core.run.Window;
 import io.fitbitpipeline.core.sample.SampleWeek;
 import io.fitbitpipeline.core.step.LocalTransform;
 import io.fitbitpipeline.core.warehouse.Tables;
+import io.fitbitpipeline.core.warehouse.WarehouseTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -103,12 +104,11 @@ public final class ClassArchiveTraining {
   private static long readIntradayRows(Path lake) throws IOException {
     long rows = 0;
     for (Activity activity : Activity.values()) {
-      String table = Tables.intraday(activity).name();
+      WarehouseTable table = Tables.intraday(activity);
+      String prefix = table.name() + "-";
       try (Stream<Path> all = Files.walk(lake)) {
-        for (Path file :
-            all.filter(f -> f.getFileName().toString().startsWith(table + "-")).toList()) {
-          try (FlatParquetRows.Reader reader =
-              FlatParquetRows.open(Tables.intraday(activity), file)) {
+        for (Path file : all.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+          try (FlatParquetRows.Reader reader = FlatParquetRows.open(table, file)) {
             while (reader.next()) {
               rows++;
             }
