@@ -8,9 +8,11 @@
 #    Debian's docker.io (apt-get, as root) and starts one dockerd in the background
 #    (--data-root FITBIT_DOCKER_DATA_ROOT, default /var/lib/docker; log /var/log/fitbit-dockerd.log).
 #    Only one daemon ever runs: a lock serializes concurrent callers.
-# 2. Base image fitbit-jre17:bookworm (Debian bookworm minbase + openjdk-17-jre-headless, made
-#    with debootstrap from the Debian mirror of /etc/apt and `docker import`): built once, kept in
-#    the engine's data root, skipped when present.
+# 2. Base image fitbit-jre25:bookworm (Debian bookworm minbase with fontconfig and a font, made
+#    with debootstrap from the Debian mirror of /etc/apt, plus a Java runtime linked with jlink
+#    from the step JDK, scripts/step-jdk.sh, at /opt/java; then `docker import`): kept in the
+#    engine's data root, made again only when its recipe or the JDK build changed (label
+#    io.fitbitpipeline.base-input).
 # 3. Step images {registry}{name}:{tag} from images/release.json, built with
 #    images/Dockerfile.jvm-prebuilt from the Quarkus fast-jar in tasks/STEP/target/quarkus-app
 #    (the reactor is built with Maven on the host first when a fast-jar is missing). An image is
@@ -26,7 +28,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DOCKER=/usr/bin/docker          # Debian's client: BuildKit built in, no buildx needed
 DATA_ROOT="${FITBIT_DOCKER_DATA_ROOT:-/var/lib/docker}"
 DOCKERD_LOG="${FITBIT_DOCKERD_LOG:-/var/log/fitbit-dockerd.log}"
-BASE_IMAGE="${FITBIT_BASE_IMAGE:-fitbit-jre17:bookworm}"
+BASE_IMAGE="${FITBIT_BASE_IMAGE:-fitbit-jre25:bookworm}"
 DOCKERFILE="$ROOT/images/Dockerfile.jvm-prebuilt"
 LOG_DIR="${TMPDIR:-/tmp}/fitbit-docker-env"
 mkdir -p "$LOG_DIR"
@@ -111,27 +113,48 @@ debian_mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
-if "$DOCKER" image inspect "$BASE_IMAGE" > /dev/null 2>&1; then
+# Debian packages beyond minbase: fontconfig and one font family, which the report's charts
+# (JFreeChart, java.awt fonts) need to measure text.
+BASE_PACKAGES=libfontconfig1,fonts-dejavu-core
+# The runtime: the Java SE modules and the JDK ones that the apps, Kafka and s3proxy reach (Unsafe,
+# zip file systems, EC and PKCS#11 crypto, DNS, JMX, JFR, Kerberos/SASL, locales and charsets).
+JLINK_MODULES=java.se,jdk.unsupported,jdk.zipfs,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.naming.dns,jdk.management,jdk.management.agent,jdk.jfr,jdk.security.auth,jdk.security.jgss,jdk.localedata,jdk.charsets,jdk.net,jdk.httpserver
+jdk="$("$ROOT/scripts/step-jdk.sh")" || die "no step JDK for the base image (scripts/step-jdk.sh)"
+# What the base image is made of (label io.fitbitpipeline.base-input): a base made from another
+# recipe or another JDK build is made again.
+base_input="$( {
+  echo "$BASE_PACKAGES $JLINK_MODULES"
+  cat "$jdk/release"
+  sed -n '/^# -\+ 2\. base image/,/^# -\+ 3\. step images/p' "$0"
+} | sha256sum | cut -c1-32)"
+current_base="$("$DOCKER" image inspect --format '{{index .Config.Labels "io.fitbitpipeline.base-input"}}' "$BASE_IMAGE" 2> /dev/null || true)"
+if [ "$current_base" = "$base_input" ]; then
   say "base image $BASE_IMAGE present"
 else
-  [ "$(id -u)" -eq 0 ] || die "base image $BASE_IMAGE missing and not root: cannot debootstrap"
+  [ "$(id -u)" -eq 0 ] || die "base image $BASE_IMAGE missing or stale and not root: cannot debootstrap"
   t=$SECONDS
   mirror="$(debian_mirror)"
   rootfs="$(mktemp -d /var/tmp/fitbit-rootfs.XXXXXX)"
   log="$LOG_DIR/debootstrap.log"
   trap 'rm -rf "$rootfs"' EXIT
-  debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$rootfs" "$mirror" > "$log" 2>&1 \
+  debootstrap --variant=minbase --include="$BASE_PACKAGES" bookworm "$rootfs" "$mirror" > "$log" 2>&1 \
     || die "debootstrap bookworm from $mirror failed: $(tail -n 1 "$log" | cut -c1-160) (see $log)"
+  # With the JDK's own CDS archive; no compiler, tools, man pages or headers.
+  "$jdk/bin/jlink" --add-modules "$JLINK_MODULES" \
+    --strip-debug --no-man-pages --no-header-files --generate-cds-archive --output "$rootfs/opt/java" >> "$log" 2>&1 \
+    || die "jlink of the runtime from $jdk failed (see $log)"
+  ln -s /opt/java/bin/java "$rootfs/usr/local/bin/java"
   # The runtime user of the Dockerfiles (uid 1001, group 0) with a home; nothing cached.
   chroot "$rootfs" useradd --uid 1001 --gid 0 --home-dir /home/app --create-home --shell /usr/sbin/nologin app >> "$log" 2>&1
   chroot "$rootfs" apt-get clean >> "$log" 2>&1
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* \
     "$rootfs"/var/cache/debconf/*-old "$rootfs"/var/log/*.log
-  tar -C "$rootfs" -c . | "$DOCKER" import -c 'ENV LANG=C.UTF-8' - "$BASE_IMAGE" > /dev/null \
+  tar -C "$rootfs" -c . | "$DOCKER" import -c 'ENV LANG=C.UTF-8' -c 'ENV JAVA_HOME=/opt/java' \
+    -c "LABEL io.fitbitpipeline.base-input=$base_input" - "$BASE_IMAGE" > /dev/null \
     || die "docker import of the bookworm root file system failed"
   rm -rf "$rootfs"
   trap - EXIT
-  say "built base image $BASE_IMAGE from $mirror ($((SECONDS - t)) s)"
+  say "built base image $BASE_IMAGE from $mirror and $jdk ($((SECONDS - t)) s)"
 fi
 
 # ----------------------------------------------------------------------------- 3. step images

@@ -54,15 +54,15 @@ STEP_DOCKERFILE = Path("images") / "Dockerfile.jvm-prebuilt"
 _ENTRYPOINT = re.compile(r"^ENTRYPOINT\s+(\[.*?\])", re.MULTILINE | re.DOTALL)
 
 
-# The image's class-data archive, made while the image builds (it serves only that image's JVM).
-_IMAGE_CLASS_ARCHIVE = "-XX:SharedArchiveFile="
+# The image's AOT cache, made while the image builds (it serves only that image's JVM).
+_IMAGE_CLASS_ARCHIVE = "-XX:AOTCache="
 
 
 def step_jvm_flags(root: Path) -> list[str]:
     """The JVM options of the step images' ENTRYPOINT (between ``java`` and ``-jar``), so a local
     task runs with the memory caps a container has; none when the repository has no Dockerfile.
-    The image's class archive is left out: its path is inside the image, and a JVM told to map an
-    archive it cannot find runs without any, the JDK's own included."""
+    The image's AOT cache is left out: its path is inside the image, and only the image's JDK 25
+    knows the flag (a local ``java`` may be the build's JDK 17)."""
     try:
         text = (root / STEP_DOCKERFILE).read_text(encoding="utf-8").replace("\\\n", " ")
     except OSError:

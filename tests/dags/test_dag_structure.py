@@ -511,10 +511,10 @@ def test_local_mode_runs_a_jar_with_the_step_images_jvm_flags(dag, monkeypatch, 
     repo = DAGS.parent
     flags = steps.step_jvm_flags(repo)
     assert "-XX:+UseSerialGC" in flags and any(f.startswith("-Xmx") for f in flags), flags
-    # The image's class archive is a path inside the image: a local JVM runs without it.
+    # The image's AOT cache is a path inside the image: a local JVM runs without it.
     dockerfile = (repo / "images" / "Dockerfile.jvm-prebuilt").read_text(encoding="utf-8")
-    assert '"-XX:SharedArchiveFile=/deployments/app-cds.jsa"' in dockerfile
-    assert not any(f.startswith("-XX:SharedArchiveFile") for f in flags), flags
+    assert '"-XX:AOTCache=/deployments/app.aot"' in dockerfile
+    assert not any(f.startswith("-XX:AOTCache") for f in flags), flags
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "Dockerfile.jvm-prebuilt").write_text(
         (repo / "images" / "Dockerfile.jvm-prebuilt").read_text(encoding="utf-8"), encoding="utf-8"

@@ -183,15 +183,16 @@ def test_jvm_step_images_cap_memory_with_the_same_flags():
 
 
 @pytest.mark.parametrize("variant", ("jvm", "jvm-prebuilt"))
-def test_jvm_step_images_map_the_class_archive_their_build_trained(variant):
-    """AppCDS: the final stage runs the step's training once under -XX:ArchiveClassesAtExit, after
-    the application is copied in, and the ENTRYPOINT maps that very file."""
+def test_jvm_step_images_map_the_aot_cache_their_build_trained(variant):
+    """AOT cache (JDK 25): the final stage runs the step's training once under -XX:AOTCacheOutput,
+    after the application is copied in, with the very JVM flags of the ENTRYPOINT (a cache made
+    under other flags serves a JVM less well or not at all), and the ENTRYPOINT maps that file."""
     final = stages(IMAGES / f"Dockerfile.{variant}")[-1]
     keywords = [k for k, _ in final["instructions"]]
     runs = [args for k, args in final["instructions"] if k == "RUN"]
     training = [r for r in runs if "--train-class-archive" in r]
     assert len(training) == 1, runs
-    dumped = re.search(r"-XX:ArchiveClassesAtExit=(\S+)", training[0])
+    dumped = re.search(r"-XX:AOTCacheOutput=(\S+)", training[0])
     assert dumped and "-jar /deployments/quarkus-run.jar" in training[0], training[0]
     trained_at = next(
         i
@@ -202,9 +203,13 @@ def test_jvm_step_images_map_the_class_archive_their_build_trained(variant):
     entry = json.loads(
         [args for k, args in final["instructions"] if k == "ENTRYPOINT"][-1]
     )
-    assert f"-XX:SharedArchiveFile={dumped.group(1)}" in entry[: entry.index("-jar")], (
-        entry
-    )
+    entry_flags = entry[1 : entry.index("-jar")]
+    assert f"-XX:AOTCache={dumped.group(1)}" in entry_flags, entry
+    words = training[0].split()
+    trained_flags = words[words.index("java") + 1 : words.index("-jar")]
+    assert [f for f in trained_flags if not f.startswith("-XX:AOTCacheOutput=")] == [
+        f for f in entry_flags if not f.startswith("-XX:AOTCache=")
+    ], (trained_flags, entry_flags)
 
 
 @pytest.mark.parametrize("variant", DOCKERFILES)

@@ -340,7 +340,7 @@ public final class Bench implements Callable<Integer> {
   private List<String> memoryCheck(Path base, Map<String, Measurement> cases, Path logs)
       throws Exception {
     // The step images' own memory caps (their -D options name classes of the step apps only, their
-    // class archive is a step app's).
+    // AOT cache is a step app's).
     List<String> caps =
         ClassArchives.withoutArchive(DeployedSteps.imageJvmFlags(root)).stream()
             .filter(f -> !f.startsWith("-D"))

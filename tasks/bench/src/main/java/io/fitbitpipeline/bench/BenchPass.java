@@ -20,8 +20,7 @@ import org.slf4j.LoggerFactory;
  * the last pass's "RESULT activity rows sum" lines for the parent to parse.
  *
  * <p>Usage: BenchPass core|duckdb|tokenize THREADS WEEK_DIR OUT_DIR PASSES, or BenchPass train (the
- * step images' class archive training, run by {@link ClassArchives} under
- * -XX:ArchiveClassesAtExit).
+ * step images' AOT cache training, run by {@link ClassArchives} under -XX:AOTCacheOutput).
  */
 public final class BenchPass {
   static final String TRAIN = "train";
@@ -29,8 +28,8 @@ public final class BenchPass {
   private BenchPass() {}
 
   /**
-   * The child JVM's command line; the core's runs with the class archive {@code coreArchive}, as a
-   * step image's JVM runs with its own (DuckDB's and the tokenizer's without: theirs is no step).
+   * The child JVM's command line; the core's runs with the AOT cache {@code coreArchive}, as a step
+   * image's JVM runs with its own (DuckDB's and the tokenizer's without: theirs is no step).
    */
   static List<String> command(
       Path coreArchive, String kind, String threads, Path week, Path out, int passes) {

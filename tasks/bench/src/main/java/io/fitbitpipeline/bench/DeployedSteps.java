@@ -59,7 +59,7 @@ final class DeployedSteps implements AutoCloseable {
   private final ObjectStore store;
   private final RunId run = new RunId("bench-deployed");
 
-  /** Per step app, the images' JVM flags with a class archive made here (ClassArchives). */
+  /** Per step app, the images' JVM flags with an AOT cache made here (ClassArchives). */
   private final Map<String, List<String>> stepJvmFlags = new LinkedHashMap<>();
 
   private DeployedSteps(

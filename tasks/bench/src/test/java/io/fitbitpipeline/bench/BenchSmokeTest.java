@@ -66,12 +66,11 @@ class BenchSmokeTest {
     assertTrue(flags.stream().anyMatch(f -> f.startsWith("-Xmx")), flags.toString());
     assertTrue(
         flags.stream().noneMatch(f -> f.equals("-jar") || f.equals("java")), flags.toString());
-    // The image's class archive is a path inside the image: the bench makes its own and maps it.
-    assertTrue(flags.contains("-XX:SharedArchiveFile=/deployments/app-cds.jsa"), flags.toString());
+    // The image's AOT cache is a path inside the image: the bench makes its own and maps it.
+    assertTrue(flags.contains("-XX:AOTCache=/deployments/app.aot"), flags.toString());
     List<String> local = ClassArchives.withoutArchive(flags);
     assertEquals(flags.size() - 1, local.size(), local.toString());
-    assertTrue(
-        local.stream().noneMatch(f -> f.startsWith("-XX:SharedArchiveFile")), local.toString());
+    assertTrue(local.stream().noneMatch(f -> f.startsWith("-XX:AOTCache")), local.toString());
   }
 
   @Test

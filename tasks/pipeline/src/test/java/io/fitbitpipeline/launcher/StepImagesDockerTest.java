@@ -253,16 +253,20 @@ class StepImagesDockerTest {
       assertTrue(help.millis() < 60_000, step + " --help took " + help.millis() + " ms");
       MEASURED.merge(
           step, "--help from start to exit " + help.millis() + " ms", (a, b) -> a + ", " + b);
-      // The class archive the image's build trained is mapped: the step's command class (loaded
-      // by the training too) comes from it, and the JVM has no complaint about the archive.
-      assertFalse(help.all().contains("[warning][cds"), step + "\n" + help.all());
+      // The AOT cache the image's build trained is mapped: the step's command class (loaded by
+      // the training too) comes from it, and the JVM has no complaint about the cache (a cache it
+      // cannot map is an "[error][aot]" line, then a start without it).
+      for (String complaint : List.of("[error][aot", "[warning][aot", "[warning][cds")) {
+        assertFalse(help.all().contains(complaint), step + "\n" + help.all());
+      }
       Run logged = run(step, Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:stderr"), "--help");
       assertTrue(
           Pattern.compile(
-                  "io\\.fitbitpipeline\\.\\w+\\.\\w+Command source: shared objects file \\(top\\)")
+                  "io\\.fitbitpipeline\\.\\w+\\.\\w+Command source: shared objects file$",
+                  Pattern.MULTILINE)
               .matcher(logged.stderr())
               .find(),
-          step + ": its command class is not from the class archive\n" + logged.stderr());
+          step + ": its command class is not from the AOT cache\n" + logged.stderr());
 
       Run bad = run(step, Map.of(), "--no-such-option");
       assertEquals(2L, bad.exitCode(), step + "\n" + bad.all());

@@ -34,7 +34,7 @@ import java.util.concurrent.Future;
  *
  * <p>Two users: the benchmark's transform core, and {@link
  * io.fitbitpipeline.core.cli.ClassArchiveTraining}, the run a step image makes while it is built so
- * that its class archive holds the classes this path loads.
+ * that its AOT cache holds the classes this path loads.
  */
 public final class LocalTransform {
   private static final RunId RUN = new RunId("local");

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every step app's hidden {@code --train-class-archive}, what images/Dockerfile.jvm* run under
- * -XX:ArchiveClassesAtExit: it runs without any server. Each step app's @QuarkusMainTest has it.
+ * -XX:AOTCacheOutput: it runs without any server. Each step app's @QuarkusMainTest has it.
  */
 public interface ClassArchiveTrainingContract {
   @Test

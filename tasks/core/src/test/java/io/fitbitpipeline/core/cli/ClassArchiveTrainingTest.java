@@ -15,14 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an image build runs to fill its class archive: the sample days' files transformed and read
- * back, with the broken one quarantined, and nothing left behind in the temporary folder.
+ * What an image build runs to fill its AOT cache: the sample days' files transformed and read back,
+ * with the broken one quarantined, the S3 and JDBC clients' requests refused, and nothing left
+ * behind in the temporary folder.
  */
 class ClassArchiveTrainingTest {
   private static final Pattern SUMMARY =
       Pattern.compile(
           "class archive training: (\\d+) files, (\\d+) quarantined, (\\d+) intraday rows written"
-              + " and read back\\R");
+              + " and read back, (\\d+) requests refused\\R");
 
   @Test
   void transformsTheSampleDaysReadsThemBackAndCleansUp(@TempDir Path tmp) throws Exception {
@@ -39,6 +40,9 @@ class ClassArchiveTrainingTest {
     // user11's distance of the first day holds another day's summary.
     assertEquals(1, Integer.parseInt(summary.group(2)));
     assertTrue(Long.parseLong(summary.group(3)) > 20 * 2 * 1440, summary.group(3));
+    // S3: list, read, exists, put, upload; the warehouse through PostgreSQL's and Redshift's
+    // drivers. Each went to a port where nothing listens, and each was refused.
+    assertEquals(7, Integer.parseInt(summary.group(4)));
     try (Stream<Path> left = Files.list(tmp)) {
       assertEquals(0, left.count());
     }
