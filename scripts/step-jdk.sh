@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints the home of the step runtime: the JDK whose runtime the step images ship and the
 # benchmark measures (JDK 25: its AOT cache, JEP 483/514/515, starts a step's classes linked and
-# its JIT with profiles; docs/performance.md, "AOT cache"). The code is compiled for Java 17 and
-# the build and tests run on the JDK 17 that Maven uses; only the images' runtime is this one.
+# its JIT with profiles; docs/performance.md, "Java 25 and its AOT cache"). The code is compiled
+# for Java 17, and the build and tests run on the JDK 17 that Maven uses; only the images'
+# runtime is this one.
 #
 #   scripts/step-jdk.sh      # e.g. /usr/lib/jvm/temurin-25-jdk-amd64
 #

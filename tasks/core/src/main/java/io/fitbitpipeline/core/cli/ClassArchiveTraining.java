@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The run a step image makes once while it is built, under {@code -XX:AOTCacheOutput} (JDK 25): the
  * classes it loads and links, and its methods' profiles, go into the image's AOT cache, which every
  * later start of the image maps instead of loading, verifying and linking those classes again. A
- * step is one pass in a fresh JVM, so that work was paid on every run (docs/performance.md, "AOT
- * cache").
+ * step is one pass in a fresh JVM, so that work was paid on every run (docs/performance.md, "Java
+ * 25 and its AOT cache").
  *
  * <p>It needs no server, since nothing is reachable while an image builds: two days of the sample
  * week, quirks and broken files included (so the quarantine path is loaded too), go through the
