@@ -55,7 +55,7 @@ _ENTRYPOINT = re.compile(r"^ENTRYPOINT\s+(\[.*?\])", re.MULTILINE | re.DOTALL)
 
 
 # The image's AOT cache, made while the image builds (it serves only that image's JVM).
-_IMAGE_CLASS_ARCHIVE = "-XX:AOTCache="
+_IMAGE_AOT_CACHE = "-XX:AOTCache="
 
 
 def step_jvm_flags(root: Path) -> list[str]:
@@ -73,7 +73,7 @@ def step_jvm_flags(root: Path) -> list[str]:
     words = json.loads(found.group(1))
     if not words or words[0] != "java" or "-jar" not in words:
         return []
-    return [w for w in words[1 : words.index("-jar")] if not w.startswith(_IMAGE_CLASS_ARCHIVE)]
+    return [w for w in words[1 : words.index("-jar")] if not w.startswith(_IMAGE_AOT_CACHE)]
 
 
 class FitbitStepOperator(DockerOperator):

@@ -342,7 +342,7 @@ public final class Bench implements Callable<Integer> {
     // The step images' own memory caps (their -D options name classes of the step apps only, their
     // AOT cache is a step app's).
     List<String> caps =
-        ClassArchives.withoutArchive(DeployedSteps.imageJvmFlags(root)).stream()
+        ClassArchives.withoutCache(DeployedSteps.imageJvmFlags(root)).stream()
             .filter(f -> !f.startsWith("-D"))
             .toList();
     List<String> command = ChildProcess.java(caps.toArray(String[]::new));

@@ -43,14 +43,14 @@ final class ClassArchives {
     if (!Files.exists(archive)) {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(withoutArchive(imageFlags));
+      command.addAll(withoutCache(imageFlags));
       command.add(OUTPUT + archive);
       command.add("-jar");
       command.add(root.resolve("tasks/" + step + "/target/quarkus-app/quarkus-run.jar").toString());
       command.add("--train-class-archive");
       train(command, archive, step);
     }
-    List<String> flags = new ArrayList<>(withoutArchive(imageFlags));
+    List<String> flags = new ArrayList<>(withoutCache(imageFlags));
     flags.add(FLAG + archive);
     return flags;
   }
@@ -78,7 +78,7 @@ final class ClassArchives {
   }
 
   /** The image flags without its cache: for JVMs that run no step app. */
-  static List<String> withoutArchive(List<String> imageFlags) {
+  static List<String> withoutCache(List<String> imageFlags) {
     return imageFlags.stream().filter(f -> !f.startsWith(FLAG)).toList();
   }
 

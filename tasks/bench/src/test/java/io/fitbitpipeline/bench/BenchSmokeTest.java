@@ -68,7 +68,7 @@ class BenchSmokeTest {
         flags.stream().noneMatch(f -> f.equals("-jar") || f.equals("java")), flags.toString());
     // The image's AOT cache is a path inside the image: the bench makes its own and maps it.
     assertTrue(flags.contains("-XX:AOTCache=/deployments/app.aot"), flags.toString());
-    List<String> local = ClassArchives.withoutArchive(flags);
+    List<String> local = ClassArchives.withoutCache(flags);
     assertEquals(flags.size() - 1, local.size(), local.toString());
     assertTrue(local.stream().noneMatch(f -> f.startsWith("-XX:AOTCache")), local.toString());
   }
